@@ -1,0 +1,5 @@
+"""`bitext align`: placeholder until its issue lands."""
+
+
+def register(subparsers) -> None:
+    """Filled in by the owning work stream."""

@@ -1,0 +1,5 @@
+"""`bitext serve`: placeholder until its issue lands."""
+
+
+def register(subparsers) -> None:
+    """Filled in by the owning work stream."""
