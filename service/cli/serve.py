@@ -1,5 +1,55 @@
-"""`bitext serve`: placeholder until its issue lands."""
+"""`bitext serve`: the HTTP service (API, views, metrics) under uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from models.errors import InputError
+from service.app import REPO_SEEDS, create_app
+from service.settings import Settings
 
 
 def register(subparsers) -> None:
-    """Filled in by the owning work stream."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the HTTP service",
+        description="Serve the translation API, the corpus, alignments and side-by-side views. "
+        "Limits and other settings come from BITEXT_* variables (docs/service.md).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--model", help="zh→en model: hub id or local directory")
+    parser.add_argument("--model-en-zh", help="en→zh model: hub id or local directory")
+    parser.add_argument("--backend", choices=["ct2", "transformers"], help="engine backend")
+    parser.add_argument("--device", help="auto | cpu | cuda")
+    parser.add_argument("--data-dir", type=Path, help="store, caches, conversions")
+    parser.add_argument(
+        "--seeds",
+        type=Path,
+        default=REPO_SEEDS if REPO_SEEDS.is_dir() else None,
+        help="directory of *.txt documents ingested at start (default: the repo's seeds/)",
+    )
+    parser.add_argument("--no-seeds", action="store_true", help="ingest nothing at start")
+    parser.add_argument("--log-level", default="info", help="uvicorn log level")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = Settings.from_env(
+        data_dir=args.data_dir,
+        model_zh_en=args.model,
+        model_en_zh=args.model_en_zh,
+        backend=args.backend,
+        device=args.device,
+    )
+    seeds = None if args.no_seeds else args.seeds
+    if seeds is not None and not seeds.is_dir():
+        raise InputError(f"--seeds {seeds}: not a directory")
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    app = create_app(settings, seeds_dir=seeds)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0

@@ -1,0 +1,77 @@
+"""Beads, the unit of a sentence alignment, and the text formats they are read and written in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from models.errors import InputError
+
+FORMATS = ("vecalign", "tsv", "jsonl")
+
+
+@dataclass(frozen=True)
+class Bead:
+    """`source` and `target` hold 0-based sentence indices (either may be empty: an unaligned
+    sentence); `score` in [0, 1] is the aligner's confidence, its meaning documented per mode."""
+
+    source: tuple[int, ...]
+    target: tuple[int, ...]
+    score: float = 0.0
+
+
+def _indices(text: str) -> tuple[int, ...]:
+    text = text.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        raise ValueError(text)
+    inner = text[1:-1].strip()
+    return tuple(int(i) for i in inner.split(",")) if inner else ()
+
+
+def read_beads(text: str) -> list[Bead]:
+    """Parse Vecalign's format, one bead a line: `[i,j]:[k]` with an optional `:score`."""
+    beads = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.strip().split(":")
+        try:
+            if len(parts) not in (2, 3):
+                raise ValueError(line)
+            score = float(parts[2]) if len(parts) == 3 else 0.0
+            beads.append(Bead(_indices(parts[0]), _indices(parts[1]), score))
+        except ValueError:
+            raise InputError(
+                f"line {number} is not a Vecalign bead like [0,1]:[2] or [0]:[1]:0.87: {line!r}"
+            ) from None
+    return beads
+
+
+def _bracket(indices: tuple[int, ...]) -> str:
+    return "[" + ",".join(map(str, indices)) + "]"
+
+
+def format_beads(beads: Sequence[Bead], fmt: str, src: Sequence[str], tgt: Sequence[str]) -> str:
+    """`vecalign`: `[i,j]:[k]:score`; `tsv`: score, source text, target text; `jsonl`: one
+    object a bead with indices, texts and score. Sentences of a side are joined with a space."""
+    lines = []
+    for bead in beads:
+        src_text = " ".join(src[i] for i in bead.source)
+        tgt_text = " ".join(tgt[i] for i in bead.target)
+        if fmt == "vecalign":
+            lines.append(f"{_bracket(bead.source)}:{_bracket(bead.target)}:{bead.score:.4f}")
+        elif fmt == "tsv":
+            lines.append(f"{bead.score:.4f}\t{src_text}\t{tgt_text}")
+        elif fmt == "jsonl":
+            record = {
+                "source": list(bead.source),
+                "target": list(bead.target),
+                "score": round(bead.score, 4),
+                "source_text": src_text,
+                "target_text": tgt_text,
+            }
+            lines.append(json.dumps(record, ensure_ascii=False))
+        else:
+            raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,64 @@
+"""Embeddings cached per (encoder, text): in memory, and on disk when a directory is given.
+
+Why: alignment embeds the same sentences again and again (documents re-aligned, sentences that
+recur, both modes over one pair); a cached text is never embedded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+
+class EmbeddingCache:
+    """Maps texts to float32 vectors for one encoder; `path` (SQLite) makes it persistent."""
+
+    def __init__(self, encoder_name: str, path: Path | None = None):
+        self.encoder_name = encoder_name
+        self._memory: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self._db = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, check_same_thread=False)
+            self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.encoder_name}\0{text}".encode()).hexdigest()
+
+    def _load(self, texts: list[str]) -> None:
+        if self._db is None or not texts:
+            return
+        keys = {self._key(t): t for t in texts}
+        names = list(keys)
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk)
+            for key, blob in rows:
+                self._memory[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+
+    def _store(self, texts: list[str], vectors: np.ndarray) -> None:
+        for text, vector in zip(texts, vectors, strict=True):
+            self._memory[text] = vector
+        if self._db is not None:
+            rows = [(self._key(t), v.tobytes()) for t, v in zip(texts, vectors, strict=True)]
+            self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
+            self._db.commit()
+
+    def get(self, texts: Sequence[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors for `texts`; `compute` is called once, on the distinct texts not cached yet."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._memory))
+            self._load(missing)
+            missing = [t for t in missing if t not in self._memory]
+            if missing:
+                self._store(missing, np.asarray(compute(missing), dtype=np.float32))
+            if not texts:
+                return np.zeros((0, 0), dtype=np.float32)
+            return np.stack([self._memory[t] for t in texts])

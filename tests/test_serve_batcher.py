@@ -1,0 +1,72 @@
+"""The micro-batcher merges concurrent requests and hands each caller its own results."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from service.batcher import MicroBatcher
+
+
+class Recorder:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.batches: list[tuple[object, list[str]]] = []
+        self.delay = delay
+
+    def __call__(self, key, items: list[str]) -> list[str]:
+        self.batches.append((key, list(items)))
+        time.sleep(self.delay)
+        return [f"{key}:{item}" for item in items]
+
+
+def test_concurrent_requests_share_batches_and_keep_their_results() -> None:
+    recorder = Recorder(delay=0.05)
+    batcher = MicroBatcher(recorder, max_batch=64, max_wait=0.02)
+    futures = {}
+
+    def client(n: int) -> None:
+        futures[n] = batcher.submit("zh-en", [f"s{n}a", f"s{n}b"])
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for n, future in futures.items():
+        assert future.result(timeout=5) == [f"zh-en:s{n}a", f"zh-en:s{n}b"]
+    batcher.close()
+    assert sum(len(items) for _, items in recorder.batches) == 32
+    assert len(recorder.batches) < 16  # merged, not one engine call per request
+
+
+def test_batches_respect_keys_and_size() -> None:
+    recorder = Recorder()
+    batcher = MicroBatcher(recorder, max_batch=3, max_wait=0.05)
+    a = batcher.submit("a", ["1", "2"])
+    b = batcher.submit("b", ["3"])
+    c = batcher.submit("a", ["4", "5"])
+    assert a.result(5) == ["a:1", "a:2"]
+    assert b.result(5) == ["b:3"]
+    assert c.result(5) == ["a:4", "a:5"]
+    batcher.close()
+    for key, items in recorder.batches:
+        assert len(items) <= 3 and all(isinstance(i, str) for i in items)
+        assert key in ("a", "b")
+
+
+def test_engine_errors_reach_every_caller_and_the_batcher_goes_on() -> None:
+    def failing(key, items):
+        if "bad" in items:
+            raise ValueError("engine failed")
+        return items
+
+    batcher = MicroBatcher(failing, max_batch=8, max_wait=0.01)
+    with pytest.raises(ValueError, match="engine failed"):
+        batcher.submit("k", ["bad"]).result(5)
+    assert batcher.submit("k", ["good"]).result(5) == ["good"]
+    assert batcher.submit("k", []).result(5) == []
+    batcher.close()
+    with pytest.raises(RuntimeError):
+        batcher.submit("k", ["late"])
