@@ -1,4 +1,7 @@
-"""Errors a user can act on. The CLI prints them as one line (exit 2); the API maps them to 4xx/503."""
+"""Errors a user can act on.
+
+The CLI prints them as one line (exit 2); the API maps them to 4xx or 503.
+"""
 
 
 class BitextError(Exception):

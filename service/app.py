@@ -18,10 +18,9 @@ from service.dependencies import Services
 from service.errors import LimitExceeded, NotFound
 from service.metrics import Metrics
 from service.routers import alignments, documents, health, models, pages, translate
-from service.settings import Settings
+from service.settings import REPO_SEEDS, Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
-REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def default_registry(settings: Settings):

@@ -10,6 +10,7 @@ from models.errors import InputError
 
 DEFAULT_ZH_EN = "Helsinki-NLP/opus-mt-zh-en"
 DEFAULT_EN_ZH = "Helsinki-NLP/opus-mt-en-zh"
+REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def default_data_dir() -> Path:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import REPO_SEEDS, create_app
-from service.settings import Settings
+from service.app import create_app
+from service.settings import REPO_SEEDS, Settings
 
 ZH_TEXT = (
     "省委政法工作会议在太原召开。省委书记出席会议并讲话。\n\n"

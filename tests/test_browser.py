@@ -18,8 +18,8 @@ import httpx
 import pytest
 from test_api import EN_REPORT, ZH_REPORT
 
-from service.app import REPO_SEEDS, create_app
-from service.settings import Settings
+from service.app import create_app
+from service.settings import REPO_SEEDS, Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

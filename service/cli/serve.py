@@ -7,8 +7,7 @@ import logging
 from pathlib import Path
 
 from models.errors import InputError
-from service.app import REPO_SEEDS, create_app
-from service.settings import Settings
+from service.settings import REPO_SEEDS, Settings
 
 
 def register(subparsers) -> None:
@@ -50,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     if seeds is not None and not seeds.is_dir():
         raise InputError(f"--seeds {seeds}: not a directory")
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    from service.app import create_app  # imported here so other commands skip torch
+
     app = create_app(settings, seeds_dir=seeds)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
