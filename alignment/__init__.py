@@ -8,12 +8,12 @@ comparable), document topic matching (topics) and evaluation against gold (evalu
 from alignment.beads import Bead, format_beads, read_beads
 from alignment.comparable import align_comparable
 from alignment.embed import Encoder, load_encoder
-from alignment.evaluate import AlignmentScores, score_alignment, score_documents
+from alignment.evaluate import GoldScores, score_against_gold, score_documents
 from alignment.parallel import align_parallel
 from alignment.topics import TopicMatch, rank_documents
 
 __all__ = [
-    "AlignmentScores",
+    "GoldScores",
     "Bead",
     "Encoder",
     "TopicMatch",
@@ -23,6 +23,6 @@ __all__ = [
     "load_encoder",
     "rank_documents",
     "read_beads",
-    "score_alignment",
+    "score_against_gold",
     "score_documents",
 ]

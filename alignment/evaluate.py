@@ -19,7 +19,7 @@ Pair = tuple[tuple[int, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
-class AlignmentScores:
+class GoldScores:
     strict_precision: float
     strict_recall: float
     strict_f1: float
@@ -68,7 +68,7 @@ def _f1(p: float, r: float) -> float:
 
 def score_documents(
     predicted: Sequence[Sequence[Bead | Pair]], gold: Sequence[Sequence[Bead | Pair]]
-) -> AlignmentScores:
+) -> GoldScores:
     """Scores summed over several documents (`predicted[i]` against `gold[i]`)."""
     if len(predicted) != len(gold):
         raise ValueError("predicted and gold must hold the same number of documents")
@@ -82,11 +82,9 @@ def score_documents(
         r = [a + b for a, b in zip(r, _counts(aligned_test, aligned_gold), strict=True)]
     sp, lp = _ratio(p[0], p[1]), _ratio(p[2], p[3])
     sr, lr = _ratio(r[0], r[1]), _ratio(r[2], r[3])
-    return AlignmentScores(sp, sr, _f1(sp, sr), lp, lr, _f1(lp, lr))
+    return GoldScores(sp, sr, _f1(sp, sr), lp, lr, _f1(lp, lr))
 
 
-def score_alignment(
-    predicted: Sequence[Bead | Pair], gold: Sequence[Bead | Pair]
-) -> AlignmentScores:
+def score_against_gold(predicted: Sequence[Bead | Pair], gold: Sequence[Bead | Pair]) -> GoldScores:
     """Scores of one document's predicted beads against its gold beads."""
     return score_documents([predicted], [gold])

@@ -12,7 +12,7 @@ from alignment import (
     format_beads,
     load_encoder,
     read_beads,
-    score_alignment,
+    score_against_gold,
 )
 from alignment.cache import EmbeddingCache
 from models.errors import InputError
@@ -153,7 +153,7 @@ def test_vecalign_format_round_trip():
 def test_scores_follow_vecalign_definitions():
     gold = read_beads("[0]:[0]\n[1]:[1,2]\n[2]:[]\n[3]:[3]\n")
     test = read_beads("[0]:[0]\n[1]:[1]\n[]:[2]\n[2]:[]\n[3]:[3]\n")
-    scores = score_alignment(test, gold)
+    scores = score_against_gold(test, gold)
     # precision over 5 test beads: strict hits [0]:[0], [2]:[], [3]:[3]; lax adds [1]:[1]
     assert scores.strict_precision == pytest.approx(3 / 5)
     assert scores.lax_precision == pytest.approx(4 / 5)
