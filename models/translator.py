@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -41,6 +41,30 @@ class Translation:
 class TranslatedText:
     text: str  # one output line per input line
     sentences: list[Translation]  # every source sentence, in document order
+
+
+def assemble_lines(
+    segmented: Sequence[Sequence[str]], translations: Iterable[Translation], target_lang: str
+) -> list[TranslatedText]:
+    """One result per line from the translations of its sentences, taken in document order.
+
+    Takes exactly as many translations as the lines hold, so callers can pass one iterator
+    over the translations of several documents.
+    """
+    results = iter(translations)
+    lines = []
+    for line in segmented:
+        chunk = [next(results) for _ in line]
+        lines.append(TranslatedText(join_sentences([t.text for t in chunk], target_lang), chunk))
+    return lines
+
+
+def join_lines(lines: Sequence[TranslatedText], *, ending: str = "") -> TranslatedText:
+    """A document from its translated lines: one output line per input line."""
+    return TranslatedText(
+        "\n".join(line.text for line in lines) + ending,
+        [sentence for line in lines for sentence in line.sentences],
+    )
 
 
 class Translator:
@@ -102,11 +126,7 @@ class Translator:
     def translate_text(self, text: str, *, use_cache: bool = True, **options) -> TranslatedText:
         """Translate a document sentence by sentence, keeping its lines and blank lines."""
         lines = self.translate_lines(text.splitlines(), use_cache=use_cache, **options)
-        ending = "\n" if text.endswith(("\n", "\r")) else ""
-        return TranslatedText(
-            "\n".join(line.text for line in lines) + ending,
-            [sentence for line in lines for sentence in line.sentences],
-        )
+        return join_lines(lines, ending="\n" if text.endswith(("\n", "\r")) else "")
 
     def translate_lines(
         self, lines: Sequence[str], *, use_cache: bool = True, **options
@@ -116,14 +136,7 @@ class Translator:
         flat = self.translate_batch(
             [s for line in segmented for s in line], use_cache=use_cache, **options
         )
-        results, position = [], 0
-        for line in segmented:
-            chunk = flat[position : position + len(line)]
-            position += len(line)
-            results.append(
-                TranslatedText(join_sentences([t.text for t in chunk], self.target_lang), chunk)
-            )
-        return results
+        return assemble_lines(segmented, flat, self.target_lang)
 
     def _translate_uncached(
         self, sentences: list[str], opts: DecodingOptions

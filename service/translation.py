@@ -11,7 +11,8 @@ import asyncio
 from collections.abc import Hashable, Sequence
 
 from models import TranslatedText
-from models.segment import join_sentences, split_lines
+from models.segment import split_lines
+from models.translator import assemble_lines, join_lines
 from service.batcher import MicroBatcher
 from service.metrics import Metrics
 from service.pipeline import TranslatorFor
@@ -53,11 +54,4 @@ class TranslationService:
         flat = [sentence for lines in documents for line in lines for sentence in line]
         future = self.batcher.submit((source, target, beam), flat)
         results = iter(await asyncio.wrap_future(future))
-        translated = []
-        for lines in documents:
-            line_results = [[next(results) for _ in line] for line in lines]
-            text = "\n".join(
-                join_sentences([r.text for r in line], target) for line in line_results
-            )
-            translated.append(TranslatedText(text, [r for line in line_results for r in line]))
-        return model, translated
+        return model, [join_lines(assemble_lines(lines, results, target)) for lines in documents]
