@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from pypinyin import lazy_pinyin
 
+from models.segment import han_share
+
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(r"\d{2,}")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)?\b")
@@ -39,7 +41,5 @@ def keys(sentences: Sequence[str], lang: str) -> set[str]:
 
 def language_of(sentences: Sequence[str]) -> str:
     """'zh' when Han characters outnumber Latin letters, else 'en'."""
-    text = "".join(sentences[:200])
-    han = len("".join(_HAN_RUN.findall(text)))
-    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
-    return "zh" if han > latin else "en"
+    share = han_share("".join(sentences[:200]))
+    return "zh" if share is not None and share > 0.5 else "en"

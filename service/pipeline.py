@@ -7,14 +7,13 @@ an alignment and its scores) is kept and reused after a restart.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import InputError, ModelUnavailable
-from models.segment import split_lines
+from models.segment import han_share, split_lines
 from service.errors import NotFound
 from service.metrics import Metrics
 from service.store import Store
@@ -23,8 +22,6 @@ from service.tables import AlignmentCandidate, AlignmentPair, Document, Translat
 log = logging.getLogger("bitext.pipeline")
 
 LANGUAGES = ("zh", "en")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 # (source language, target language) -> a loaded translator; raises ModelUnavailable.
 TranslatorFor = Callable[[str, str], object]
@@ -32,10 +29,10 @@ TranslatorFor = Callable[[str, str], object]
 
 def detect_language(text: str) -> str:
     """'zh' when Han characters are at least a fifth of the letters: enough for zh/en text."""
-    han, latin = len(_HAN.findall(text)), len(_LATIN.findall(text))
-    if han + latin == 0:
+    share = han_share(text)
+    if share is None:
         raise InputError("cannot detect the language: the text has no Chinese or Latin letters")
-    return "zh" if han >= 0.2 * (han + latin) else "en"
+    return "zh" if share >= 0.2 else "en"
 
 
 def other_language(language: str) -> str:

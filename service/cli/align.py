@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from models.errors import InputError
+from models.segment import han_share
 
 LANGS = ("zh", "en")
 
@@ -67,11 +68,12 @@ def read_text(path: Path) -> str:
 
 def _check_language(path: Path, text: str, lang: str) -> None:
     """Catch swapped or wrong --*-lang flags before a long, meaningless alignment."""
-    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
-    if lang == "zh" and han < 0.2 * (han + latin):
+    share = han_share(text)
+    if share is None:
+        return
+    if lang == "zh" and share < 0.2:
         raise InputError(f"{path} does not look like Chinese; check --src-lang/--tgt-lang")
-    if lang == "en" and latin < 0.5 * (han + latin):
+    if lang == "en" and share > 0.5:
         raise InputError(f"{path} does not look like English; check --src-lang/--tgt-lang")
 
 
