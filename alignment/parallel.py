@@ -1,14 +1,19 @@
 """Parallel mode: a document and its translation, aligned into monotonic beads.
 
-embed sentences -> runs (approximate by default) -> anchors and band -> DP -> beads with scores.
+embed sentences -> runs (approximate by default) -> anchors and band -> containment and
+dictionary matches inside the band -> DP -> beads with scores.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from alignment.banded import BandedMatrix
 from alignment.beads import Bead
+from alignment.containment import Containment, Pieces
 from alignment.embed import Encoder
+from alignment.lexicon import Lexicon
+from alignment.names import language_of
 from alignment.runs import approximate_runs, exact_runs
 from alignment.score import BeadScorer, CostWeights
 from alignment.search import band, best_path, heaviest_chain, mutual_neighbours
@@ -21,6 +26,8 @@ def align_parallel(
     tgt: Sequence[str],
     *,
     encoder: Encoder,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
     max_bead: int = 5,
     exact: bool = False,
     margin: int = 8,
@@ -28,10 +35,12 @@ def align_parallel(
 ) -> list[Bead]:
     """Beads covering every sentence of both sides in order.
 
+    src_lang, tgt_lang: "zh" or "en" (detected when None); the dictionary signal needs one of each.
     max_bead: most sentences in one bead (both sides together; 5 allows 1-4 and 2-3).
     exact: embed sentence runs as joined texts instead of approximating them (slower).
     margin: columns searched beyond the rectangle between two anchors.
     Bead score: 1 - relative distance of its two sides (see alignment.score), 0 if unaligned.
+    The side with fewer sentences is also embedded clause by clause (alignment.containment).
     """
     if not src or not tgt:
         return [Bead((i,), ()) for i in range(len(src))] + [Bead((), (j,)) for j in range(len(tgt))]
@@ -44,8 +53,22 @@ def align_parallel(
         src_runs = approximate_runs(src, src_emb, max_run)
         tgt_runs = approximate_runs(tgt, tgt_emb, max_run)
     anchors = heaviest_chain(mutual_neighbours(src_emb, tgt_emb))
-    scorer = BeadScorer(src_runs, tgt_runs, weights, anchors)
     lo, hi = band(anchors, len(src), len(tgt), margin)
+    starts, width = BandedMatrix.columns(lo, hi, max_run, len(tgt))
+    split_src = len(src) <= len(tgt)
+    containment = Containment(
+        src_emb,
+        tgt_emb,
+        Pieces.of_clauses(src, encoder) if split_src else Pieces.of_sentences(src_emb),
+        Pieces.of_sentences(tgt_emb) if split_src else Pieces.of_clauses(tgt, encoder),
+        starts,
+        width,
+    )
+    src_lang, tgt_lang = src_lang or language_of(src), tgt_lang or language_of(tgt)
+    lexicon = (
+        Lexicon(src, tgt, src_lang, starts, width) if {src_lang, tgt_lang} == {"zh", "en"} else None
+    )
+    scorer = BeadScorer(src_runs, tgt_runs, starts, width, containment, lexicon, weights, anchors)
     path = best_path(scorer, len(src), len(tgt), lo, hi, max_bead)
     return [
         Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), scorer.score(i, a, j, b))

@@ -16,13 +16,18 @@ import numpy as np
 
 from alignment.embed import Encoder
 
+# A sentence that ends a quotation ends with one of these (after stripping spaces).
+CLOSING_QUOTES = ("”", "」", "』", "’", "'", '"')
+
 
 @dataclass
 class Runs:
-    """`vectors[a - 1][i]`: L2-normalised embedding of sentences i..i+a-1; `chars` likewise."""
+    """`vectors[a - 1][i]`: L2-normalised embedding of sentences i..i+a-1; `chars` likewise;
+    `ends_quote[i]`: sentence i ends a quotation (dialogue in novels, quotes in news)."""
 
     vectors: list[np.ndarray]
     chars: list[np.ndarray]
+    ends_quote: np.ndarray
 
     @property
     def max_run(self) -> int:
@@ -38,12 +43,16 @@ def _run_chars(sentences: Sequence[str], max_run: int) -> list[np.ndarray]:
     return [total[a:] - total[:-a] for a in range(1, max_run + 1)]
 
 
+def _ends_quote(sentences: Sequence[str]) -> np.ndarray:
+    return np.array([s.rstrip().endswith(CLOSING_QUOTES) for s in sentences], dtype=bool)
+
+
 def approximate_runs(sentences: Sequence[str], embeddings: np.ndarray, max_run: int) -> Runs:
     """Runs as the normalised means of their sentence embeddings (no encoder calls)."""
     zero = np.zeros((1, embeddings.shape[1]), np.float32)
     total = np.concatenate([zero, np.cumsum(embeddings, axis=0)])
     vectors = [_normalise(total[a:] - total[:-a]) for a in range(1, max_run + 1)]
-    return Runs(vectors, _run_chars(sentences, max_run))
+    return Runs(vectors, _run_chars(sentences, max_run), _ends_quote(sentences))
 
 
 def exact_runs(sentences: Sequence[str], encoder: Encoder, max_run: int) -> Runs:
@@ -52,4 +61,4 @@ def exact_runs(sentences: Sequence[str], encoder: Encoder, max_run: int) -> Runs
     for a in range(1, max_run + 1):
         texts = [" ".join(sentences[i : i + a]) for i in range(len(sentences) - a + 1)]
         vectors.append(encoder.encode(texts))
-    return Runs(vectors, _run_chars(sentences, max_run))
+    return Runs(vectors, _run_chars(sentences, max_run), _ends_quote(sentences))

@@ -74,16 +74,24 @@ def heaviest_chain(pairs: np.ndarray) -> list[tuple[int, int]]:
 
 
 def band(
-    anchors: list[tuple[int, int]], n: int, m: int, margin: int
+    anchors: list[tuple[int, int]], n: int, m: int, margin: int, corridor: int = 24
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each row i in 0..n, the range [lo, hi] of columns j the path may visit."""
+    """For each row i in 0..n, the range [lo, hi] of columns j the path may visit.
+
+    Between two anchors: their rectangle (plus `margin`), narrowed to `corridor` columns
+    either side of the straight line joining them, so long gaps between anchors do not
+    widen the band (and every table over it) to the whole gap.
+    """
     points = [(0, 0), *anchors, (n, m)]
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     for (i0, j0), (i1, j1) in zip(points, points[1:], strict=False):
-        rows = slice(i0, i1 + 2)
-        lo[rows] = np.minimum(lo[rows], j0 - margin)
-        hi[rows] = np.maximum(hi[rows], j1 + 1 + margin)
+        rows = np.arange(i0, min(i1 + 2, n + 1))
+        slope = (j1 - j0) / max(i1 - i0, 1)
+        centre = j0 + (rows - i0) * slope
+        half = max(corridor, int(np.ceil(slope)) + margin)
+        lo[rows] = np.minimum(lo[rows], np.maximum(j0 - margin, np.floor(centre) - half))
+        hi[rows] = np.maximum(hi[rows], np.minimum(j1 + 1 + margin, np.ceil(centre) + half))
     return np.clip(lo, 0, m), np.clip(hi, 0, m)
 
 
@@ -98,26 +106,26 @@ def best_path(
     cost = [np.full(hi[i] - lo[i] + 1, np.inf) for i in range(n + 1)]
     back = [np.full(hi[i] - lo[i] + 1, -1, dtype=np.int8) for i in range(n + 1)]
     for i in range(n + 1):
-        js = np.arange(lo[i], hi[i] + 1)
         row, arg = cost[i], back[i]
         if i == 0:
-            row[js == 0] = 0.0
+            row[0 - lo[0]] = 0.0
         for t, (a, b) in enumerate(types):
             if a == 0 or i < a:
                 continue
-            prev_j = js - b
-            ok = (prev_j >= lo[i - a]) & (prev_j <= hi[i - a]) & (prev_j >= 0)
-            if not ok.any():
+            # previous columns p = j - b: inside both rows' bands (a contiguous range)
+            p0, p1 = max(lo[i] - b, lo[i - a], 0), min(hi[i] - b, hi[i - a])
+            if p0 > p1:
                 continue
-            cand = cost[i - a][prev_j[ok] - lo[i - a]]
-            cand = cand + (scorer.cost(i - a, a, prev_j[ok], b) if b else skip)
-            better = cand < row[ok]
-            idx = np.flatnonzero(ok)[better]
-            row[idx], arg[idx] = cand[better], t
+            cand = cost[i - a][p0 - lo[i - a] : p1 - lo[i - a] + 1]
+            cand = cand + (scorer.cost(i - a, a, p0, p1 + 1, b) if b else skip)
+            here = slice(p0 + b - lo[i], p1 + b - lo[i] + 1)
+            better = cand < row[here]
+            row[here] = np.where(better, cand, row[here])
+            arg[here] = np.where(better, t, arg[here])
         # 0-1 beads move along the row: row[j] = min over k <= j of row[k] + skip * (j - k)
         steps = np.arange(len(row)) * skip
         run_min = np.minimum.accumulate(row - steps) + steps
-        moved = run_min < row
+        moved = run_min < row - 1e-9  # (x - s) + s may round below x: not a real move
         row[moved], arg[moved] = run_min[moved], 0
     beads = []
     i, j = n, m

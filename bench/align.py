@@ -4,7 +4,7 @@
         [--skip-mac-dev] [--skip-comparable] [--cache-dir DIR]
 
 Prints strict/lax F1 per document and overall (Vecalign's definitions), seconds spent
-embedding (the sentences, each distinct text once) and aligning, tokens per second, peak
+embedding (sentences and clauses, each distinct text once) and aligning, tokens per second, peak
 memory of the alignment step (tracemalloc) and of the process (ru_maxrss), and the machine
 load (`uptime`), since timings on a shared machine depend on it.
 """
@@ -40,9 +40,18 @@ def embed(encoder, *sides: list[str]) -> float:
 
 
 def align(encoder, src: list[str], tgt: list[str]):
+    """Beads, seconds spent embedding inside the aligner (clauses), seconds aligning.
+
+    The first call embeds the clauses of the side with longer sentences; the second finds them
+    in the encoder's cache, so it times the alignment alone.
+    """
+    start = time.perf_counter()
+    align_parallel(src, tgt, encoder=encoder)
+    cold = time.perf_counter() - start
     start = time.perf_counter()
     beads = align_parallel(src, tgt, encoder=encoder)
-    return beads, time.perf_counter() - start
+    warm = time.perf_counter() - start
+    return beads, max(cold - warm, 0.0), warm
 
 
 def alignment_peak_memory(encoder, src: list[str], tgt: list[str]) -> int:
@@ -61,7 +70,8 @@ def mac_dev(root: Path, encoder) -> None:
     predicted, gold, align_s = [], [], 0.0
     print(f"mac-dev ({len(docs)} documents, zh -> en)")
     for name, (zh, en) in zip(docs, data, strict=True):
-        beads, seconds = align(encoder, zh, en)
+        beads, clause_s, seconds = align(encoder, zh, en)
+        embed_s += clause_s
         align_s += seconds
         g = read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8"))
         s = score_documents([beads], [g])
@@ -84,7 +94,8 @@ def mac_dev(root: Path, encoder) -> None:
 def bible(root: Path, encoder) -> None:
     en, zh = lines(root / "en.001"), lines(root / "zh.001")
     embed_s = embed(encoder, en, zh)
-    beads, align_s = align(encoder, en, zh)
+    beads, clause_s, align_s = align(encoder, en, zh)
+    embed_s += clause_s
     peak = alignment_peak_memory(encoder, en, zh)
     s = score_documents([beads], [read_beads((root / "gold.001.align").read_text())])
     print(f"bible ({len(en)} en x {len(zh)} zh, src = en)")

@@ -1,17 +1,21 @@
 """Serving throughput: `bitext`'s HTTP service against the engine's offline batch throughput.
 
 The model is the exact opus-mt-zh-en architecture with random weights (bench/random_opus.py),
-decoding a fixed number of tokens per sentence so both sides do the same work. In one run:
+decoding a fixed number of tokens per sentence so both sides do the same work. The app (micro-
+batcher included) runs in a separate uvicorn process on 127.0.0.1; for each client count, rounds
+of a bounded time alternate between the two sides, offline first and last:
 
-1. offline: `Translator.translate_batch` on batches of `--batch` sentences, cache off;
-2. served: the app (micro-batcher included) in a separate uvicorn process on 127.0.0.1, hit by
-   1, 8 and 32 concurrent clients, each sending one sentence per POST /v1/translate, for a bounded
-   time per level.
+- offline: `Translator.translate_batch` in this process on back-to-back batches of as many
+  sentences as the batcher can form from that many one-sentence clients, cache off;
+- served: that many concurrent clients, each sending one sentence per POST /v1/translate.
 
-Every sentence is made unique (a numbered prefix) so no cache can answer. Prints target tokens/s,
-p50/p95 latency and the ratio served/offline per level; the last line is `serve_ratio_32=<ratio>`.
+The machine may be shared and its load drifts, so each served round is compared with the mean of
+the offline rounds just before and after it, and a level's ratio is the median of those. Every
+round sends the same sentences in the same order, each made unique by a number (no cache can
+answer). Prints target tokens/s, p50/p95 latency and the ratio served/offline per level; the last
+line is `serve_ratio_32=<ratio>`.
 
-    python bench/serve.py [--seconds 20] [--clients 1,8,32] [--length 32] [--beam 1]
+    python bench/serve.py [--seconds 15] [--rounds 3] [--clients 1,8,32] [--length 32] [--beam 1]
 """
 
 from __future__ import annotations
@@ -19,15 +23,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import httpx
 
@@ -82,38 +89,76 @@ def serve_only(args: argparse.Namespace) -> None:
     from service.app import create_app
     from service.settings import Settings
 
+    answers, sys.stdout = sys.stdout, sys.stderr  # stdout carries answer_offline's answers only
     settings = Settings.from_env(data_dir=args.data_dir)
     translator = FixedLength(load(args.model_dir, args.backend, args.data_dir), args.length)
+    offline_rounds = threading.Thread(
+        target=answer_offline, args=(translator, Sentences(args.source), answers), daemon=True
+    )
+    offline_rounds.start()
     registry = FixedLengthRegistry(translator)
     app = create_app(settings, seeds_dir=None, registry=registry)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 
-def unique_sentences(source: Path) -> Iterator[str]:
-    """An endless stream of distinct single sentences: numbered copies of the test set's.
+class Sentences:
+    """The test set's sentences, each round in the same order, numbered so that none repeats.
 
     Split beforehand, so that a request is exactly one sentence for the server as for the engine.
     """
-    from models.segment import split_lines
 
-    text = source.read_text("utf-8")
-    pool = [sentence for line in split_lines(text, "zh") for sentence in line]
-    return (f"{n}、{pool[n % len(pool)]}" for n in itertools.count())
+    def __init__(self, source: Path) -> None:
+        from models.segment import split_lines
+
+        text = source.read_text("utf-8")
+        self.pool = [sentence for line in split_lines(text, "zh") for sentence in line]
+        self.next_number = 0
+
+    def round(self) -> Iterator[str]:
+        for n in itertools.count():
+            self.next_number += 1
+            yield f"{self.next_number - 1}、{self.pool[n % len(self.pool)]}"
 
 
-def offline(translator: FixedLength, sentences, batch: int, beam: int, seconds: float) -> float:
-    """Target tokens per second of back-to-back engine batches."""
-    translator.translate_batch([next(sentences) for _ in range(batch)], beam_size=beam)  # warm-up
+def offline(
+    translator: FixedLength, sentences: Iterator[str], batch: int, beam: int, seconds: float
+) -> float:
+    """Target tokens per second of back-to-back engine batches (at least one), cache off."""
     done, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
+    while not done or time.perf_counter() - start < seconds:
         chunk = [next(sentences) for _ in range(batch)]
         translator.translate_batch(chunk, beam_size=beam, use_cache=False)
         done += len(chunk)
     return done * translator.length / (time.perf_counter() - start)
 
 
-async def load_test(url: str, clients: int, sentences, beam: int, seconds: float, length: int):
-    """(tokens/s, p50 s, p95 s) with `clients` concurrent one-sentence requests."""
+def answer_offline(translator: FixedLength, sentences: Sentences, answers: TextIO) -> None:
+    """Child process: offline rounds on the server's own engine, asked for on stdin.
+
+    The same engine object serves both sides, so the ratio compares serving with the very engine
+    that serves. Each request is a JSON [batch, beam, seconds, first sentence number]; each answer
+    [target tokens/s, next sentence number].
+    """
+    for line in sys.stdin:
+        batch, beam, seconds, sentences.next_number = json.loads(line)
+        rate = offline(translator, sentences.round(), batch, beam, seconds)
+        print(json.dumps([rate, sentences.next_number]), file=answers, flush=True)
+
+
+def ask_offline(
+    server: subprocess.Popen, sentences: Sentences, batch: int, beam: int, seconds: float
+) -> float:
+    """An offline round in the server process (answer_offline), while no client is connected."""
+    server.stdin.write(json.dumps([batch, beam, seconds, sentences.next_number]) + "\n")
+    server.stdin.flush()
+    rate, sentences.next_number = json.loads(server.stdout.readline())
+    return rate
+
+
+async def load_test(
+    url: str, clients: int, sentences: Iterator[str], beam: int, seconds: float, length: int
+) -> tuple[float, list[float]]:
+    """(target tokens/s, latencies in s) of `clients` concurrent one-sentence requests."""
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -129,8 +174,7 @@ async def load_test(url: str, clients: int, sentences, beam: int, seconds: float
         start = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(clients)))
         elapsed = time.perf_counter() - start
-    p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) > 1 else latencies[0]
-    return len(latencies) * length / elapsed, statistics.median(latencies), p95
+    return len(latencies) * length / elapsed, latencies
 
 
 def free_port() -> int:
@@ -144,9 +188,12 @@ def start_server(args: argparse.Namespace, model_dir: Path, data_dir: Path) -> t
     command = [
         sys.executable, __file__, "--serve-only", "--model-dir", str(model_dir),
         "--data-dir", str(data_dir), "--port", str(port), "--length", str(args.length),
-        "--backend", args.backend,
+        "--backend", args.backend, "--source", str(args.source),
     ]  # fmt: skip
-    server = subprocess.Popen(command, env=os.environ | {"HF_HUB_OFFLINE": "1"})
+    server = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env=os.environ | {"HF_HUB_OFFLINE": "1"},
+    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -161,15 +208,71 @@ def start_server(args: argparse.Namespace, model_dir: Path, data_dir: Path) -> t
     raise SystemExit("bench: the server did not start within 300 s")
 
 
+def measure_level(
+    args: argparse.Namespace,
+    server: subprocess.Popen,
+    sentences: Sentences,
+    base: str,
+    clients: int,
+    batch: int,
+) -> float:
+    """Alternate offline and served rounds for one client count, print them; the median ratio."""
+    url = f"{base}/v1/translate"
+
+    def offline_round(seconds: float) -> float:
+        return ask_offline(server, sentences, batch, args.beam, seconds)
+
+    def served_round(seconds: float) -> tuple[float, list[float]]:
+        test = load_test(url, clients, sentences.round(), args.beam, seconds, args.length)
+        return asyncio.run(test)
+
+    # Warm-up, untimed: the engine at this batch size, the batcher to this many clients.
+    offline_round(0)
+    served_round(args.seconds / 4)
+    counted = batch_totals(base)
+    offline_rates, served_rates, latencies = [offline_round(args.seconds)], [], []
+    for _ in range(args.rounds):
+        rate, times = served_round(args.seconds)
+        served_rates.append(rate)
+        latencies += times
+        offline_rates.append(offline_round(args.seconds))
+    sentences_run, batches_run = (a - b for a, b in zip(batch_totals(base), counted, strict=True))
+    ratios = [
+        served / ((before + after) / 2)
+        for served, before, after in zip(
+            served_rates, offline_rates, offline_rates[1:], strict=False
+        )
+    ]
+    p50 = statistics.median(latencies)
+    p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) > 1 else latencies[0]
+    print(
+        f"clients={clients}: offline batch={batch}: {rounded(offline_rates)} target tokens/s; "
+        f"served: {rounded(served_rates)} target tokens/s, "
+        f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+        f"mean batch {sentences_run / max(batches_run, 1):.1f}; "
+        f"ratios {' '.join(f'{ratio:.2f}' for ratio in ratios)}",
+        flush=True,
+    )
+    return statistics.median(ratios)
+
+
+def rounded(rates: list[float]) -> str:
+    return " ".join(f"{rate:.0f}" for rate in rates)
+
+
+def load_average() -> str:
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tokenizer", type=Path, default=DEFAULT_TOKENIZER)
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="zh lines to send")
-    parser.add_argument("--seconds", type=float, default=20, help="per measurement")
+    parser.add_argument("--seconds", type=float, default=15, help="per round")
+    parser.add_argument("--rounds", type=int, default=3, help="served rounds per client count")
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--length", type=int, default=32, help="target tokens per sentence")
     parser.add_argument("--beam", type=int, default=1)
-    parser.add_argument("--batch", type=int, default=32, help="offline batch size")
     parser.add_argument("--backend", default="ct2", choices=["ct2", "transformers"])
     parser.add_argument("--serve-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--model-dir", type=Path, help=argparse.SUPPRESS)
@@ -186,43 +289,31 @@ def main() -> int:
 
     from random_opus import build_random_opus
 
-    with tempfile.TemporaryDirectory() as tmp:
-        model_dir = build_random_opus(args.tokenizer)
-        sentences = unique_sentences(args.source)
-        translator = FixedLength(load(model_dir, args.backend, None), args.length)
-        before = offline(translator, sentences, args.batch, args.beam, args.seconds)
-        print(f"offline batch={args.batch} beam={args.beam}: {before:.0f} target tokens/s")
+    from service.settings import Settings
 
-        server, base = start_server(args, model_dir, Path(tmp) / "data")
+    print(f"load average {load_average()} (1, 5, 15 min) at the start", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        model_dir = build_random_opus(args.tokenizer)
+        # The largest batch the server's micro-batcher builds, from the same environment.
+        max_batch = Settings.from_env(data_dir=data_dir).batch_max_sentences
+        sentences = Sentences(args.source)
+        server, base = start_server(args, model_dir, data_dir)
         try:
-            url = f"{base}/v1/translate"
-            asyncio.run(load_test(url, 4, sentences, args.beam, 2, args.length))  # warm-up
-            served = {}
-            for clients in [int(c) for c in args.clients.split(",")]:
-                counted = batch_totals(base)
-                rate, p50, p95 = asyncio.run(
-                    load_test(url, clients, sentences, args.beam, args.seconds, args.length)
+            ratios = {
+                clients: measure_level(
+                    args, server, sentences, base, clients, min(clients, max_batch)
                 )
-                sentences_run, batches_run = (
-                    a - b for a, b in zip(batch_totals(base), counted, strict=True)
-                )
-                served[clients] = rate
-                print(
-                    f"served clients={clients}: {rate:.0f} target tokens/s, "
-                    f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-                    f"mean batch {sentences_run / max(batches_run, 1):.1f}"
-                )
+                for clients in [int(c) for c in args.clients.split(",")]
+            }
         finally:
             server.terminate()
             server.wait(timeout=30)
-        # Measured again after serving: the machine is shared, and its load drifts.
-        after = offline(translator, sentences, args.batch, args.beam, args.seconds)
-        reference = (before + after) / 2
-        print(f"offline again: {after:.0f} target tokens/s; reference {reference:.0f}")
-    for clients, rate in served.items():
-        print(f"ratio served/offline, {clients} clients: {rate / reference:.2f}")
-    if 32 in served:  # the headline figure, last
-        print(f"serve_ratio_32={served[32] / reference:.2f}")
+    print(f"load average {load_average()} at the end")
+    for clients, ratio in ratios.items():
+        print(f"ratio served/offline, {clients} clients: {ratio:.2f} (median of {args.rounds})")
+    if 32 in ratios:  # the headline figure, last
+        print(f"serve_ratio_32={ratios[32]:.2f}")
     return 0
 
 

@@ -7,12 +7,13 @@ asyncio code awaits with `asyncio.wrap_future`, so the event loop never blocks o
 
 How long to wait for more: clients answered by one batch send their next requests in a burst, and
 cutting that burst at a fixed deadline splits it into a small batch and a large one. So the
-batcher first waits until as many requests are queued as the last batch served (the clients it
-just answered), then goes on while requests keep arriving less than a gap apart; never longer
-than `patience` times the last batch's run time, and never past `max_batch` items. The gap is
-`max_wait`, or 2% of the last run time when that is longer (a busy server answers a burst more
-slowly). A lone request waits one gap; when fewer clients come back, one batch waits out its
-patience and the next expects fewer.
+batcher expects back the clients the last batch answered, plus those that queued while it ran,
+and starts as soon as that many requests are queued, with everything queued under that key up to
+`max_batch` items: the engine idles only while the answered clients come back, never for a quiet
+gap on top, and clients split over two batches (a round start, a client joining late) merge into
+one full batch at the next turn. When fewer come back, the batch waits out its patience
+(`patience` times the last batch's run time) and the next expects fewer. Before the first batch
+there is nothing to expect: it waits while requests keep arriving less than `max_wait` apart.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-GAP_SHARE = 0.02
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -82,23 +82,26 @@ class MicroBatcher(Generic[Item, Result]):
     def _take(self) -> list[_Request[Item, Result]]:
         """Wait for a first request, then gather requests with its key until full or timed out."""
         with self._ready:
+            queued = list(self._queue)  # came while the last batch ran: not its clients
             while not self._queue and not self._closed:
                 self._ready.wait()
             if not self._queue:
                 return []
             key = self._queue[0].key
-            gap = max(self.max_wait, GAP_SHARE * self._last_run)
-            deadline = time.monotonic() + max(gap, self.patience * self._last_run)
+            # Everyone is expected: the last batch's clients and those that queued meanwhile.
+            expected = self._last_requests + sum(request.key == key for request in queued)
+            deadline = time.monotonic() + max(self.max_wait, self.patience * self._last_run)
             seen = 0
             while True:
                 waiting = self._count(key)
                 requests = sum(request.key == key for request in self._queue)
                 remaining = deadline - time.monotonic()
-                quiet = waiting == seen and requests >= self._last_requests
-                if waiting >= self.max_batch or quiet or remaining <= 0 or self._closed:
-                    break  # full, burst in and a quiet gap, out of patience, or closing
+                # All expected are in; before any batch, a quiet gap ends the burst.
+                back = requests >= expected and (self._last_requests or waiting == seen)
+                if waiting >= self.max_batch or back or remaining <= 0 or self._closed:
+                    break  # full, burst in, out of patience, or closing
                 seen = waiting
-                self._ready.wait(min(gap, remaining))
+                self._ready.wait(min(self.max_wait, remaining))
             batch, size = [], 0
             for request in list(self._queue):
                 if request.key == key and (

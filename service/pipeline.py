@@ -248,8 +248,14 @@ class Pipeline:
         from alignment import align_comparable, align_parallel
         from quality import coverage, score_alignment
 
-        align = align_parallel if mode == "parallel" else align_comparable
-        beads = [b for b in align(source, target, encoder=encoder) if b.source and b.target]
+        if mode == "parallel":
+            source_lang = other_language(target_lang)
+            beads = align_parallel(
+                source, target, encoder=encoder, src_lang=source_lang, tgt_lang=target_lang
+            )
+        else:
+            beads = align_comparable(source, target, encoder=encoder)
+        beads = [b for b in beads if b.source and b.target]
         if translated.complete:
             scored = score_alignment(
                 source,

@@ -10,10 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import create_engine, event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, func, make_url, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import selectinload, sessionmaker
 
+from models.errors import InputError
 from service.tables import (
     Alignment,
     AlignmentCandidate,
@@ -25,6 +27,10 @@ from service.tables import (
 )
 
 UNFINISHED = ("pending", "running")
+
+# INSERT ... ON CONFLICT DO NOTHING of each supported backend: with several writers (service
+# instances sharing one PostgreSQL) a row may appear between our check and our insert.
+INSERT_IGNORING = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass(frozen=True)
@@ -48,12 +54,27 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def resolve_url(url: str) -> URL:
+    """The URL to connect to; a bare postgresql:// or postgres:// one gets the `postgres` extra's
+    driver (psycopg 3), which SQLAlchemy 2.0 would not pick by itself."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in INSERT_IGNORING:
+        raise InputError(
+            f"database URL {parsed.render_as_string()!r}: only sqlite:/// and postgresql:// "
+            "are supported"
+        )
+    return parsed
+
+
 def open_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    parsed = resolve_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
     Base.metadata.create_all(engine)
     return engine
 
@@ -62,6 +83,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.engine = open_engine(url)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self._insert_ignoring = INSERT_IGNORING[self.engine.dialect.name]
 
     def close(self) -> None:
         self.engine.dispose()
@@ -71,22 +93,36 @@ class Store:
     def add_document(
         self, *, title: str, language: str, text: str, sentences: Iterable[tuple[int, str]]
     ) -> tuple[Document, bool]:
-        """Store a document and its (paragraph, sentence) list atomically; (doc, created)."""
+        """Store a document and its (paragraph, sentence) list atomically; (doc, created).
+
+        The same text ingested at once by another writer is found, not a unique-key error: the
+        insert waits for that writer and then yields to its row.
+        """
         digest = content_hash(text, language)
+        by_hash = (
+            select(Document)
+            .where(Document.content_hash == digest)
+            .options(selectinload(Document.sentences))
+        )
         with self._session.begin() as session:
-            existing = session.scalar(
-                select(Document)
-                .where(Document.content_hash == digest)
-                .options(selectinload(Document.sentences))
-            )
+            existing = session.scalar(by_hash)
             if existing is not None:
                 return existing, False
-            document = Document(title=title, language=language, text=text, content_hash=digest)
-            document.sentences = [
-                Sentence(index=i, paragraph=paragraph, text=sentence)
+            document_id = session.scalar(
+                self._insert_ignoring(Document)
+                .values(title=title, language=language, text=text, content_hash=digest)
+                .on_conflict_do_nothing(index_elements=[Document.content_hash])
+                .returning(Document.id)
+            )
+            if document_id is None:
+                return session.scalar(by_hash), False
+            session.add_all(
+                Sentence(document_id=document_id, index=i, paragraph=paragraph, text=sentence)
                 for i, (paragraph, sentence) in enumerate(sentences)
-            ]
-            session.add(document)
+            )
+            document = session.get(
+                Document, document_id, options=[selectinload(Document.sentences)]
+            )
         return document, True
 
     def list_documents(self, language: str | None = None) -> list[DocumentSummary]:
@@ -127,20 +163,19 @@ class Store:
             return {index: translation for index, translation in session.execute(query)}
 
     def save_translations(self, model: str, rows: Iterable[tuple[int, str, float]]) -> None:
-        """Store (sentence_id, text, confidence) rows; a sentence already translated is kept."""
+        """Store (sentence_id, text, confidence) rows; a sentence already translated is kept,
+        also when another writer stores it meanwhile."""
+        values = [
+            {"sentence_id": sentence_id, "model": model, "text": text, "confidence": confidence}
+            for sentence_id, text, confidence in rows
+        ]
+        if not values:
+            return
+        insert = self._insert_ignoring(Translation).on_conflict_do_nothing(
+            index_elements=[Translation.sentence_id, Translation.model]
+        )
         with self._session.begin() as session:
-            for sentence_id, text, confidence in rows:
-                exists = session.scalar(
-                    select(Translation.id).where(
-                        Translation.sentence_id == sentence_id, Translation.model == model
-                    )
-                )
-                if exists is None:
-                    session.add(
-                        Translation(
-                            sentence_id=sentence_id, model=model, text=text, confidence=confidence
-                        )
-                    )
+            session.execute(insert, values)
 
     # -- alignments --------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -13,7 +13,9 @@ def _now() -> datetime:
 
 
 class Base(DeclarativeBase):
-    pass
+    # Instants, stored as such (PostgreSQL timestamptz): a naive column would keep the wall time
+    # of the session's time zone. SQLite stores the same naive UTC text either way.
+    type_annotation_map = {datetime: DateTime(timezone=True)}
 
 
 class Document(Base):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,3 +27,38 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_model_en_zh_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same, reversed: en→zh."""
     return _build(tmp_path_factory, "en", "zh")
+
+
+# -- databases -----------------------------------------------------------------------------------
+
+PG_ENV = "BITEXT_TEST_DATABASE_URL"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database: SQLite in tmp_path, or a fresh schema in the PostgreSQL database
+    that BITEXT_TEST_DATABASE_URL names (skipped without it), dropped afterwards.
+
+    The PostgreSQL session runs in a non-UTC time zone, so that a timestamp kept as wall time
+    instead of as an instant shows.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bitext.db'}"
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL: set {PG_ENV}=postgresql://user:password@host/db to run")
+    # Imported here, like the model builder above: only this case needs them.
+    from sqlalchemy import create_engine, text
+
+    from service.store import resolve_url
+
+    schema = f"test_{uuid.uuid4().hex}"
+    admin = create_engine(resolve_url(base))
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    options = f"-csearch_path={schema} -cTimeZone=Asia/Shanghai"
+    yield resolve_url(base).update_query_dict({"options": options}).render_as_string(False)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()

@@ -70,3 +70,26 @@ def test_engine_errors_reach_every_caller_and_the_batcher_goes_on() -> None:
     batcher.close()
     with pytest.raises(RuntimeError):
         batcher.submit("k", ["late"])
+
+
+def test_clients_split_over_two_batches_merge_into_the_next_one() -> None:
+    """Requests queued while a batch runs wait for its clients; then the batch starts at once."""
+    started, release = threading.Event(), threading.Event()
+    recorder = Recorder()
+
+    def engine(key, items: list[str]) -> list[str]:
+        started.set()
+        release.wait(5)  # hold the first batch while more requests queue up
+        return recorder(key, items)
+
+    batcher = MicroBatcher(engine, max_batch=64, max_wait=0.01, patience=1000)
+    first = batcher.submit("k", ["a"])
+    assert started.wait(5)
+    batcher.max_wait = 60  # a quiet gap would now outlast the result timeouts below
+    queued = [batcher.submit("k", [item]) for item in ("b", "c", "d")]
+    release.set()
+    assert first.result(5) == ["k:a"]
+    queued.append(batcher.submit("k", ["e"]))  # the first batch's client comes back
+    assert [future.result(5) for future in queued] == [["k:b"], ["k:c"], ["k:d"], ["k:e"]]
+    assert [items for _, items in recorder.batches] == [["a"], ["b", "c", "d", "e"]]
+    batcher.close()

@@ -1,22 +1,30 @@
-"""The SQL store: atomic ingest, de-duplication, reuse of stored work, durability across reopen."""
+"""The SQL store: atomic ingest, de-duplication, reuse of stored work, durability across reopen.
+
+Each test runs on SQLite and, with BITEXT_TEST_DATABASE_URL set, on PostgreSQL (the
+`database_url` fixture in conftest.py).
+"""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Executable, insert, text
 
-from service.store import Store
-from service.tables import AlignmentCandidate, AlignmentPair
+from models.errors import InputError
+from service.store import Store, content_hash, resolve_url
+from service.tables import AlignmentCandidate, AlignmentPair, Document, Translation
+
+T = TypeVar("T")
 
 
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'bitext.db'}"
-
-
-def test_ingest_is_atomic(tmp_path: Path) -> None:
-    store = Store(sqlite_url(tmp_path))
+def test_ingest_is_atomic(database_url: str) -> None:
+    store = Store(database_url)
 
     def crashing_sentences():
         yield (0, "第一句。")
@@ -31,8 +39,8 @@ def test_ingest_is_atomic(tmp_path: Path) -> None:
         assert connection.execute(text("select count(*) from sentences")).scalar() == 0
 
 
-def test_same_text_is_one_document_and_survives_reopen(tmp_path: Path) -> None:
-    store = Store(sqlite_url(tmp_path))
+def test_same_text_is_one_document_and_survives_reopen(database_url: str) -> None:
+    store = Store(database_url)
     first, created = store.add_document(
         title="t", language="en", text="A. B.", sentences=[(0, "A."), (0, "B.")]
     )
@@ -42,16 +50,32 @@ def test_same_text_is_one_document_and_survives_reopen(tmp_path: Path) -> None:
     assert created and not created_again and again.id == first.id
     store.close()
 
-    reopened = Store(sqlite_url(tmp_path))
+    reopened = Store(database_url)
     [summary] = reopened.list_documents()
     assert (summary.id, summary.sentences) == (first.id, 2)
-    assert [s.text for s in reopened.get_document(first.id).sentences] == ["A.", "B."]
-    with reopened.engine.connect() as connection:
+    stored = reopened.get_document(first.id)
+    assert [s.text for s in stored.sentences] == ["A.", "B."]
+    # An instant in UTC, whatever the database session's time zone (naive on SQLite: UTC).
+    created = stored.created_at.replace(tzinfo=stored.created_at.tzinfo or UTC)
+    assert abs(datetime.now(UTC) - created) < timedelta(minutes=5)
+
+
+def test_sqlite_journal_is_wal(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bitext.db'}"
+    Store(url).close()
+    with Store(url).engine.connect() as connection:
         assert connection.execute(text("pragma journal_mode")).scalar() == "wal"
 
 
-def test_translations_are_kept_once_per_model(tmp_path: Path) -> None:
-    store = Store(sqlite_url(tmp_path))
+def test_urls_name_a_supported_database() -> None:
+    assert resolve_url("postgresql://u:p@db/bitext").drivername == "postgresql+psycopg"
+    assert resolve_url("postgres://u:p@db/bitext").drivername == "postgresql+psycopg"
+    with pytest.raises(InputError, match="only sqlite"):
+        Store("mysql://u:p@db/bitext")
+
+
+def test_translations_are_kept_once_per_model(database_url: str) -> None:
+    store = Store(database_url)
     document, _ = store.add_document(
         title="t", language="zh", text="甲。乙。", sentences=[(0, "甲。"), (0, "乙。")]
     )
@@ -63,8 +87,8 @@ def test_translations_are_kept_once_per_model(tmp_path: Path) -> None:
     assert store.translations(document.id, "other-model") == {}
 
 
-def test_alignment_lifecycle(tmp_path: Path) -> None:
-    store = Store(sqlite_url(tmp_path))
+def test_alignment_lifecycle(database_url: str) -> None:
+    store = Store(database_url)
     zh, _ = store.add_document(title="zh", language="zh", text="甲。", sentences=[(0, "甲。")])
     en, _ = store.add_document(title="en", language="en", text="A.", sentences=[(0, "A.")])
     alignment = store.create_alignment(zh.id, None, "comparable")
@@ -84,3 +108,43 @@ def test_alignment_lifecycle(tmp_path: Path) -> None:
     assert done.status == "done" and store.alignments_to_run() == []
     assert [(p.source, p.target, p.score) for p in done.pairs] == [([0], [0], 0.8)]
     assert done.candidates[0].shares_topics
+
+
+def while_uncommitted(store: Store, other_writer: Executable, call: Callable[[], T]) -> T:
+    """Run `call` in a thread while another connection holds `other_writer` uncommitted (as a
+    second service instance would), commit that, and return what `call` returned."""
+    results: list[T] = []
+    with store.engine.connect() as connection:
+        connection.execute(other_writer)
+        thread = threading.Thread(target=lambda: results.append(call()))
+        thread.start()
+        time.sleep(0.5)  # let `call` reach its insert and wait there on the other writer
+        connection.commit()
+    thread.join(timeout=60)
+    assert results, "the call failed (see the thread's exception above)"
+    return results[0]
+
+
+def test_concurrent_ingest_of_the_same_text_is_one_document(database_url: str) -> None:
+    store = Store(database_url)
+    other = insert(Document).values(
+        title="other", language="en", text="A.", content_hash=content_hash("A.", "en")
+    )
+    document, created = while_uncommitted(
+        store,
+        other,
+        lambda: store.add_document(title="t", language="en", text="A.", sentences=[(0, "A.")]),
+    )
+    assert not created and document.title == "other"
+    assert [d.title for d in store.list_documents()] == ["other"]
+
+
+def test_concurrent_translation_of_a_sentence_keeps_one(database_url: str) -> None:
+    store = Store(database_url)
+    document, _ = store.add_document(title="t", language="zh", text="甲。", sentences=[(0, "甲。")])
+    [sentence] = document.sentences
+    other = insert(Translation).values(
+        sentence_id=sentence.id, model="m", text="first", confidence=-0.1
+    )
+    while_uncommitted(store, other, lambda: store.save_translations("m", [(sentence.id, "B", 0)]))
+    assert store.translations(document.id, "m")[0].text == "first"

