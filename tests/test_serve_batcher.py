@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import importlib.util
+import itertools
+import json
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +100,38 @@ def test_clients_split_over_two_batches_merge_into_the_next_one() -> None:
     assert [future.result(5) for future in queued] == [["k:b"], ["k:c"], ["k:d"], ["k:e"]]
     assert [items for _, items in recorder.batches] == [["a"], ["b", "c", "d", "e"]]
     batcher.close()
+
+
+def test_bench_client_reads_each_answer_on_its_keep_alive_connection() -> None:
+    """bench/serve.py's lean HTTP client: every request answered, in order, on one connection."""
+    path = Path(__file__).resolve().parent.parent / "bench" / "serve.py"
+    spec = importlib.util.spec_from_file_location("bench_serve", path)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    requests: list[dict] = []
+    connections = 0
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        with contextlib.suppress(asyncio.IncompleteReadError):  # the client hung up
+            while True:
+                head = (await reader.readuntil(b"\r\n\r\n")).decode().lower()
+                length = int(head.split("content-length: ")[1].split("\r\n")[0])
+                requests.append(json.loads(await reader.readexactly(length)))
+                status = "500 Oops" if requests[-1]["text"] == "bad" else "200 OK"
+                body = b'{"ok": true}'
+                writer.write(f"HTTP/1.1 {status}\r\nContent-Length: 12\r\n\r\n".encode() + body)
+
+    async def run(texts: Iterator[str]) -> tuple[float, list[float]]:
+        server = await asyncio.start_server(answer, "127.0.0.1", 0)
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/v1/translate"
+        async with server:
+            return await bench.load_test(url, 2, texts, 1, 0.2, 32)
+
+    rate, latencies = asyncio.run(run(f"s{n}" for n in itertools.count()))
+    assert connections == 2 and len(latencies) == len(requests) > 2 and rate > 0
+    assert all(request["beam"] == 1 for request in requests)
+    with pytest.raises(RuntimeError, match="500"):
+        asyncio.run(run(itertools.repeat("bad")))
