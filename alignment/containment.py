@@ -16,6 +16,7 @@ import numpy as np
 
 from alignment.banded import BandedMatrix, shift_left
 from alignment.embed import Encoder
+from alignment.runs import mean_distance
 from models.segment import split_clauses
 
 
@@ -59,8 +60,8 @@ class Containment:
     ):
         m = len(tgt_emb)
         # normalised like alignment.score: by each side's mean distance to the other document
-        src_spread = 1.0 - src_emb @ tgt_emb.mean(axis=0)
-        tgt_spread = 1.0 - tgt_emb @ src_emb.mean(axis=0)
+        src_spread = mean_distance(src_emb, tgt_emb)
+        tgt_spread = mean_distance(tgt_emb, src_emb)
 
         def relative(i: int, j0: int, j1: int, cos: np.ndarray) -> np.ndarray:
             cos = np.maximum(cos, tgt_emb[j0:j1] @ src_emb[i])

@@ -185,7 +185,7 @@ class Lexicon:
         # src units of sentence i found in target j; target units of j found in source i
         self.src_found = BandedMatrix(starts, _scatter(inside, src_hits))
         self.tgt_found = BandedMatrix(starts, _scatter(inside, tgt_hits))
-        self.tgt_units = BandedMatrix(starts, _scatter(inside, self.tgt_count[cols_of]))
+        self.tgt_units = _scatter(inside, self.tgt_count[cols_of])  # tgt_count[starts[i] + w]
         units = self.src_count[rows_of].sum() + self.tgt_count[cols_of].sum()
         # similarity of the band's pairs, mostly unrelated: what a bead must beat
         self.baseline = float((src_hits.sum() + tgt_hits.sum()) / max(units, 1.0))
@@ -196,7 +196,7 @@ class Lexicon:
         n = len(self.src_count) - a + 1
         src_found = [self.src_found.row_below(r)[:n] for r in range(a)]
         tgt_found = [self.tgt_found.row_below(r)[:n] for r in range(a)]
-        tgt_units = [shift_left(self.tgt_units.values[:n], k) for k in range(b)]
+        tgt_units = [shift_left(self.tgt_units[:n], k) for k in range(b)]
         src_units = [self.src_count[r : r + n, None] for r in range(a)]
         src = sum(
             np.minimum(sum(shift_left(found, k) for k in range(b)), units)

@@ -43,6 +43,12 @@ def _run_chars(sentences: Sequence[str], max_run: int) -> list[np.ndarray]:
     return [total[a:] - total[:-a] for a in range(1, max_run + 1)]
 
 
+def mean_distance(vectors: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Each vector's mean cosine distance to the rows of `other`: one dot product with their
+    centroid. The scale relative distances are measured in (alignment.score)."""
+    return 1.0 - vectors @ other.mean(axis=0)
+
+
 def _ends_quote(sentences: Sequence[str]) -> np.ndarray:
     return np.array([s.rstrip().endswith(CLOSING_QUOTES) for s in sentences], dtype=bool)
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from alignment.containment import Containment
 from alignment.lexicon import Lexicon
-from alignment.runs import Runs
+from alignment.runs import Runs, mean_distance
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,9 @@ class BeadScorer:
         self.src, self.tgt, self.weights = src, tgt, weights
         self.starts, self.width = starts, width
         self.containment, self.lexicon = containment, lexicon
-        src_centroid = src.vectors[0].mean(axis=0)
-        tgt_centroid = tgt.vectors[0].mean(axis=0)
         # mean distance of every run to the other document's sentences
-        self.src_spread = [1.0 - v @ tgt_centroid for v in src.vectors]
-        self.tgt_spread = [1.0 - v @ src_centroid for v in tgt.vectors]
+        self.src_spread = [mean_distance(v, tgt.vectors[0]) for v in src.vectors]
+        self.tgt_spread = [mean_distance(v, src.vectors[0]) for v in tgt.vectors]
         self.char_ratio = max(tgt.chars[0].sum(), 1.0) / max(src.chars[0].sum(), 1.0)
         self.length_variance = self._length_variance(anchors)
         self._tables: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}

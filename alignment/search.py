@@ -108,7 +108,7 @@ def best_path(
     for i in range(n + 1):
         row, arg = cost[i], back[i]
         if i == 0:
-            row[0 - lo[0]] = 0.0
+            row[0] = 0.0  # the band starts at column 0 (lo[0] == 0): the empty alignment
         for t, (a, b) in enumerate(types):
             if a == 0 or i < a:
                 continue
