@@ -15,8 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from alignment.banded import BandedMatrix, shift_left
-from alignment.embed import Encoder
-from alignment.runs import mean_distance
+from alignment.embed import Encoder, centred
 from models.segment import split_clauses
 
 
@@ -30,7 +29,7 @@ class Pieces:
     def of_clauses(cls, sentences: Sequence[str], encoder: Encoder) -> Pieces:
         clauses = [split_clauses(s) or [s] for s in sentences]
         starts = np.concatenate([[0], np.cumsum([len(c) for c in clauses])])
-        return cls(encoder.encode([c for cs in clauses for c in cs]), starts)
+        return cls(centred(encoder.encode([c for cs in clauses for c in cs])), starts)
 
     @classmethod
     def of_sentences(cls, embeddings: np.ndarray) -> Pieces:
@@ -47,7 +46,8 @@ class Pieces:
 
 
 class Containment:
-    """Relative distance of a bead's worst-fitting sentences (0 = all contained, ~1 = unrelated)."""
+    """Distance of a bead's sentences to their best counterparts (0 = all contained, ~1 =
+    unrelated), in centred embeddings (alignment.embed.centred) like the scorer's."""
 
     def __init__(
         self,
@@ -59,26 +59,22 @@ class Containment:
         width: int,
     ):
         m = len(tgt_emb)
-        # normalised like alignment.score: by each side's mean distance to the other document
-        src_spread = mean_distance(src_emb, tgt_emb)
-        tgt_spread = mean_distance(tgt_emb, src_emb)
 
-        def relative(i: int, j0: int, j1: int, cos: np.ndarray) -> np.ndarray:
-            cos = np.maximum(cos, tgt_emb[j0:j1] @ src_emb[i])
-            return (1.0 - cos) / np.maximum((src_spread[i] + tgt_spread[j0:j1]) / 2, 1e-6)
+        def distance(i: int, j0: int, j1: int, cos: np.ndarray) -> np.ndarray:
+            return 1.0 - np.maximum(cos, tgt_emb[j0:j1] @ src_emb[i])
 
         def tgt_in_src(i: int, j0: int, j1: int) -> np.ndarray:
-            return relative(i, j0, j1, src_pieces.best(i, tgt_emb[j0:j1]))
+            return distance(i, j0, j1, src_pieces.best(i, tgt_emb[j0:j1]))
 
         def src_in_tgt(i: int, j0: int, j1: int) -> np.ndarray:
-            return relative(i, j0, j1, tgt_pieces.best_per_sentence(src_emb[i], j0, j1))
+            return distance(i, j0, j1, tgt_pieces.best_per_sentence(src_emb[i], j0, j1))
 
         self.tgt_in_src = BandedMatrix.build(starts, width, m, tgt_in_src)
         self.src_in_tgt = BandedMatrix.build(starts, width, m, src_in_tgt)
 
     def table(self, a: int, b: int) -> np.ndarray:
         """(n - a + 1, width): for bead (i, a, starts[i] + w, b), the mean over its a + b
-        sentences of each one's distance to its best counterpart on the other side."""
+        sentences of each one's distance (1 - cos) to its best counterpart on the other side."""
         n = len(self.tgt_in_src.starts) - a + 1
         tgt_in_src = [self.tgt_in_src.row_below(r)[:n] for r in range(a)]
         src_in_tgt = [self.src_in_tgt.row_below(r)[:n] for r in range(a)]

