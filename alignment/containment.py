@@ -16,6 +16,7 @@ import numpy as np
 
 from alignment.banded import BandedMatrix, shift_left
 from alignment.embed import Encoder, centred
+from alignment.rotation import rotate
 from models.segment import split_clauses
 
 
@@ -30,6 +31,9 @@ class Pieces:
         clauses = [split_clauses(s) or [s] for s in sentences]
         starts = np.concatenate([[0], np.cumsum([len(c) for c in clauses])])
         return cls(centred(encoder.encode([c for cs in clauses for c in cs])), starts)
+
+    def rotated(self, rotation: np.ndarray) -> Pieces:
+        return Pieces(rotate(self.vectors, rotation), self.starts)
 
     @classmethod
     def of_sentences(cls, embeddings: np.ndarray) -> Pieces:

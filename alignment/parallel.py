@@ -14,6 +14,7 @@ from alignment.containment import Containment, Pieces
 from alignment.embed import Encoder, centred
 from alignment.lexicon import Lexicon
 from alignment.names import language_of
+from alignment.rotation import anchor_rotation, rotate
 from alignment.runs import approximate_runs, exact_runs
 from alignment.score import BeadScorer, CostWeights
 from alignment.search import band, best_path, heaviest_chain, mutual_neighbours
@@ -46,20 +47,24 @@ def align_parallel(
         return [Bead((i,), ()) for i in range(len(src))] + [Bead((), (j,)) for j in range(len(tgt))]
     max_run = max_bead - 1
     src_emb, tgt_emb = centred(encoder.encode(src)), centred(encoder.encode(tgt))
+    anchors = heaviest_chain(mutual_neighbours(src_emb, tgt_emb))
+    rotation = anchor_rotation(src_emb, tgt_emb, anchors)
+    src_emb = rotate(src_emb, rotation)
     if exact:
-        src_runs = exact_runs(src, encoder, max_run)
+        src_runs = exact_runs(src, encoder, max_run).rotated(rotation)
         tgt_runs = exact_runs(tgt, encoder, max_run)
     else:
         src_runs = approximate_runs(src, src_emb, max_run)
         tgt_runs = approximate_runs(tgt, tgt_emb, max_run)
-    anchors = heaviest_chain(mutual_neighbours(src_emb, tgt_emb))
     lo, hi = band(anchors, len(src), len(tgt), margin)
     starts, width = BandedMatrix.columns(lo, hi, max_run, len(tgt))
     split_src = len(src) <= len(tgt)
     containment = Containment(
         src_emb,
         tgt_emb,
-        Pieces.of_clauses(src, encoder) if split_src else Pieces.of_sentences(src_emb),
+        Pieces.of_clauses(src, encoder).rotated(rotation)
+        if split_src
+        else Pieces.of_sentences(src_emb),
         Pieces.of_sentences(tgt_emb) if split_src else Pieces.of_clauses(tgt, encoder),
         starts,
         width,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alignment.embed import Encoder, centred
+from alignment.rotation import rotate
 
 # A sentence that ends a quotation ends with one of these (after stripping spaces).
 CLOSING_QUOTES = ("”", "」", "』", "’", "'", '"')
@@ -32,6 +33,9 @@ class Runs:
     @property
     def max_run(self) -> int:
         return len(self.vectors)
+
+    def rotated(self, rotation: np.ndarray) -> Runs:
+        return Runs([rotate(v, rotation) for v in self.vectors], self.chars, self.ends_quote)
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""The dictionary and containment signals of parallel alignment, on sentences with known answers."""
+"""The signals of parallel alignment (centring, rotation, dictionary, containment), on inputs
+with known answers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import pytest
 from alignment import load_encoder
 from alignment.banded import BandedMatrix, shift_left
 from alignment.containment import Containment, Pieces
+from alignment.embed import centred
 from alignment.lexicon import Lexicon, chinese_units, english_units, load_cedict, stem
+from alignment.rotation import anchor_rotation, rotate
 
 ZH = ["他从口袋里掏出一锭银子。", "火车晚点了两个小时。", "那只黑猫在花园里睡觉。"]
 EN = [
@@ -16,6 +19,38 @@ EN = [
     "The train was two hours late.",
     "The black cat is sleeping in the garden.",
 ]
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+
+def test_centring_leaves_what_sets_sentences_apart():
+    rng = np.random.default_rng(0)
+    meaning = rng.normal(size=(6, 16))
+    shared = 6 * rng.normal(size=16)
+    zh = unit(meaning + shared + 2 * rng.normal(size=16))  # plus a direction per language
+    en = unit(meaning + shared + 2 * rng.normal(size=16))
+    raw = zh @ en.T
+    assert raw[~np.eye(6, dtype=bool)].min() > 0.6  # everything looks alike
+    cos = centred(zh) @ centred(en).T
+    assert (cos.argmax(axis=1) == np.arange(6)).all()
+    assert np.abs(cos[~np.eye(6, dtype=bool)]).mean() < 0.3 < np.diag(cos).min()
+    lone = unit(rng.normal(size=(1, 16)))
+    assert np.allclose(centred(lone), lone)  # nothing to centre on: kept as it is
+
+
+def test_anchor_rotation_carries_sources_towards_their_targets():
+    rng = np.random.default_rng(1)
+    src = unit(rng.normal(size=(200, 16)))
+    true_rotation, _ = np.linalg.qr(rng.normal(size=(16, 16)))
+    tgt = unit(src @ true_rotation + 0.05 * rng.normal(size=(200, 16)))
+    anchors = [(k, k) for k in range(0, 200, 2)]
+    before = np.einsum("ij,ij->i", src, tgt).mean()
+    full = np.einsum("ij,ij->i", rotate(src, anchor_rotation(src, tgt, anchors, 1.0)), tgt)
+    part = np.einsum("ij,ij->i", rotate(src, anchor_rotation(src, tgt, anchors, 0.3)), tgt)
+    assert before < part.mean() < full.mean() and full.mean() > 0.97  # unseen pairs too
+    assert np.allclose(anchor_rotation(src, tgt, [(0, 0)]), np.eye(16))
 
 
 def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +105,7 @@ def test_a_split_sentence_is_contained_in_its_source(encoder):
         "Many workers live there.",
         "The black cat is sleeping in the garden.",
     ]
-    src, tgt = encoder.encode(zh), encoder.encode(en)
+    src, tgt = centred(encoder.encode(zh)), centred(encoder.encode(en))
     starts, width = BandedMatrix.columns(*full_band(len(zh), len(en)), 3, len(en))
     containment = Containment(
         src, tgt, Pieces.of_clauses(zh, encoder), Pieces.of_sentences(tgt), starts, width
