@@ -1,4 +1,4 @@
-"""Reading one-segment-a-line test files, with every way they go wrong reported as one line."""
+"""Reading one-segment-a-line test files (models.textfile reports what is wrong with a file)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from models.errors import InputError
+from models.textfile import read_text
 
 
 def read_lines(path: Path) -> list[str]:
-    """Lines without trailing whitespace, split on "\\n" only: what sacrebleu's CLI reads."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a text file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from None
+    """Lines without trailing whitespace, split on "\\n" only: what sacrebleu's CLI reads (except
+    a byte-order mark, which sacrebleu would keep in the first segment)."""
+    text = read_text(path)
     lines = [line.rstrip() for line in text.split("\n")]
     if text.endswith("\n"):
         lines.pop()

@@ -49,11 +49,15 @@ def encoder():
 
 
 @pytest.fixture
-def settings(tmp_path: Path, tiny_model_dir: Path, tiny_model_en_zh_dir: Path) -> Settings:
+def settings(
+    tmp_path: Path, tiny_model_dir: Path, tiny_model_en_zh_dir: Path, database_url: str
+) -> Settings:
+    """Every API test runs on SQLite and on PostgreSQL (conftest.database_url)."""
     return Settings(
         data_dir=tmp_path / "data",
         model_zh_en=str(tiny_model_dir),
         model_en_zh=str(tiny_model_en_zh_dir),
+        database_url=database_url,
     )
 
 

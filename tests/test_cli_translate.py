@@ -58,11 +58,11 @@ def test_stdin_and_model_from_environment(tiny_model_dir, monkeypatch, capsys) -
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
     assert main(["translate", str(tmp_path / "missing.txt")]) == 2
-    assert capsys.readouterr().err.strip() == f"bitext: error: no such file: {tmp_path}/missing.txt"
-    binary = tmp_path / "binary.txt"
-    binary.write_bytes(b"\xff\xfe\x00bad")
-    assert main(["translate", str(binary)]) == 2
-    assert "is not UTF-8 text" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip() == f"bitext: error: {tmp_path}/missing.txt: no such file"
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("café\n".encode("latin-1"))
+    assert main(["translate", str(latin1)]) == 2
+    assert "latin1.txt: not UTF-8 text (byte 0xe9 at offset 3)" in capsys.readouterr().err
 
 
 def test_missing_model_exits_2_with_one_line_and_no_traceback(source_file: Path) -> None:

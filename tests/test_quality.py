@@ -287,6 +287,8 @@ def test_read_lines_matches_sacrebleu_segmentation(tmp_path: Path):
     path = tmp_path / "f.txt"
     path.write_bytes("one  \r\ntwo\u2028still two\n\nfour".encode())
     assert read_lines(path) == ["one", "two\u2028still two", "", "four"]
+    path.write_bytes("\ufeffone\n".encode())
+    assert read_lines(path) == ["one"]  # a byte-order mark is not part of the first segment
 
 
 @pytest.mark.parametrize(
@@ -295,6 +297,7 @@ def test_read_lines_matches_sacrebleu_segmentation(tmp_path: Path):
         (b"", "empty file"),
         (b"\n \n", "empty file"),
         (b"ok\n\xff\xfe\n", "not UTF-8 text (byte 0xff"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "a binary file, expected text"),
     ],
 )
 def test_read_lines_rejects_unusable_files(tmp_path: Path, content: bytes, message: str):
@@ -311,3 +314,5 @@ def test_read_parallel_names_the_mismatched_file(tmp_path: Path):
         read_parallel([tmp_path / "a", tmp_path / "b"])
     with pytest.raises(InputError, match="no such file"):
         read_lines(tmp_path / "missing")
+    with pytest.raises(InputError, match="is a directory"):
+        read_lines(tmp_path)

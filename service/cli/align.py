@@ -9,6 +9,7 @@ from pathlib import Path
 
 from models.errors import InputError
 from models.segment import han_share
+from models.textfile import read_text
 
 LANGS = ("zh", "en")
 
@@ -49,20 +50,10 @@ def register(subparsers) -> None:
     evaluate.set_defaults(run=run_eval)
 
 
-def read_text(path: Path) -> str:
-    """A non-empty UTF-8 text file, or an InputError that says what is wrong with it."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}") from None
-    if b"\0" in data:
-        raise InputError(f"{path} is a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path} is not UTF-8 text (byte {error.start})") from None
+def read_nonempty(path: Path) -> str:
+    text = read_text(path)
     if not text.strip():
-        raise InputError(f"{path} is empty")
+        raise InputError(f"{path}: empty file")
     return text
 
 
@@ -78,7 +69,7 @@ def _check_language(path: Path, text: str, lang: str) -> None:
 
 
 def sentences(path: Path, lang: str, presplit: bool) -> list[str]:
-    text = read_text(path)
+    text = read_nonempty(path)
     _check_language(path, text, lang)
     if presplit:
         return text.splitlines()
@@ -126,8 +117,8 @@ def run_eval(args: argparse.Namespace) -> int:
     from alignment import read_beads, score_documents
 
     pairs = _pairs_of_files(args.pred, args.gold)
-    predicted = [read_beads(read_text(p)) for p, _ in pairs]
-    gold = [read_beads(read_text(g)) for _, g in pairs]
+    predicted = [read_beads(read_nonempty(p)) for p, _ in pairs]
+    gold = [read_beads(read_nonempty(g)) for _, g in pairs]
     scores = score_documents(predicted, gold)
     if args.json:
         print(json.dumps(scores.__dict__ | {"files": len(pairs)}))

@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models.errors import InputError
+from models.textfile import read_text
 from service.settings import Settings
 
 if TYPE_CHECKING:  # the engine imports torch: load it only when a command needs it
@@ -75,7 +75,7 @@ def run_translate(args: argparse.Namespace) -> int:
         settings.model_zh_en if args.direction == "zh-en" else settings.model_en_zh
     )
     source, target = args.direction.split("-")
-    lines = _read_lines(args.file)
+    lines = read_text(args.file).splitlines()
     translator = _load(settings, model, source_lang=source, target_lang=target)
 
     from tqdm import tqdm
@@ -110,23 +110,6 @@ def _translate(translator: Translator, lines: list[str], args: argparse.Namespac
             chunk, beam_size=args.beam, use_cache=not args.no_cache
         )
         yield from zip(chunk, results, strict=True)
-
-
-def _read_lines(name: str) -> list[str]:
-    try:
-        if name == "-":
-            text = sys.stdin.buffer.read().decode("utf-8")
-        else:
-            text = Path(name).read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputError(f"no such file: {name}") from None
-    except IsADirectoryError:
-        raise InputError(f"{name} is a directory, not a text file") from None
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{name} is not UTF-8 text ({error.reason} at byte {error.start})"
-        ) from None
-    return text.splitlines()
 
 
 def run_pull(args: argparse.Namespace) -> int:
