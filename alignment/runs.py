@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from alignment.embed import Encoder, centred
+from alignment.embed import Encoder, centred, normalised
 from alignment.rotation import rotate
 
 # A sentence that ends a quotation ends with one of these (after stripping spaces).
@@ -38,10 +38,6 @@ class Runs:
         return Runs([rotate(v, rotation) for v in self.vectors], self.chars, self.ends_quote)
 
 
-def _normalise(x: np.ndarray) -> np.ndarray:
-    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
-
-
 def _run_chars(sentences: Sequence[str], max_run: int) -> list[np.ndarray]:
     total = np.concatenate([[0], np.cumsum([len(s) for s in sentences])]).astype(np.float64)
     return [total[a:] - total[:-a] for a in range(1, max_run + 1)]
@@ -55,7 +51,7 @@ def approximate_runs(sentences: Sequence[str], embeddings: np.ndarray, max_run: 
     """Runs as the normalised means of their sentence embeddings (no encoder calls)."""
     zero = np.zeros((1, embeddings.shape[1]), np.float32)
     total = np.concatenate([zero, np.cumsum(embeddings, axis=0)])
-    vectors = [_normalise(total[a:] - total[:-a]) for a in range(1, max_run + 1)]
+    vectors = [normalised(total[a:] - total[:-a]) for a in range(1, max_run + 1)]
     return Runs(vectors, _run_chars(sentences, max_run), _ends_quote(sentences))
 
 
