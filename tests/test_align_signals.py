@@ -50,7 +50,7 @@ def test_anchor_rotation_carries_sources_towards_their_targets():
     full = np.einsum("ij,ij->i", rotate(src, anchor_rotation(src, tgt, anchors, 1.0)), tgt)
     part = np.einsum("ij,ij->i", rotate(src, anchor_rotation(src, tgt, anchors, 0.3)), tgt)
     assert before < part.mean() < full.mean() and full.mean() > 0.97  # unseen pairs too
-    assert np.allclose(anchor_rotation(src, tgt, [(0, 0)]), np.eye(16))
+    assert np.allclose(anchor_rotation(src, tgt, anchors[:31]), np.eye(16))  # too few to fit
 
 
 def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
