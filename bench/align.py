@@ -117,12 +117,13 @@ def bible(root: Path, encoder) -> None:
 
 def pieces(beads: list[Bead], size: int) -> list[list[Bead]]:
     """Consecutive gold beads grouped until each group covers >= size source sentences."""
-    groups, group = [], []
+    groups, group, covered = [], [], 0
     for bead in beads:
         group.append(bead)
-        if sum(len(b.source) for b in group) >= size:
+        covered += len(bead.source)
+        if covered >= size:
             groups.append(group)
-            group = []
+            group, covered = [], 0
     return groups + [group] if group else groups
 
 
@@ -133,12 +134,17 @@ def short_documents(root: Path, encoder, sizes=(3, 5, 10, 20, 50)) -> None:
     anchors (rotation) rest on few sentences.
     """
     print("mac-dev cut into short documents (>= N Chinese sentences each): strict F1, lax F1")
-    docs = sorted(p.name for p in (root / "zh").iterdir())
+    docs = [
+        (
+            lines(root / "zh" / name),
+            lines(root / "en" / name),
+            read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8")),
+        )
+        for name in sorted(p.name for p in (root / "zh").iterdir())
+    ]
     for size in sizes:
         predicted, gold = [], []
-        for name in docs:
-            zh, en = lines(root / "zh" / name), lines(root / "en" / name)
-            beads = read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8"))
+        for zh, en, beads in docs:
             for group in pieces(beads, size):
                 src = sorted(i for b in group for i in b.source)
                 tgt = sorted(j for b in group for j in b.target)
