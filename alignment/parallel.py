@@ -1,7 +1,8 @@
 """Parallel mode: a document and its translation, aligned into monotonic beads.
 
-embed sentences (each side centred) -> anchors -> source side partly rotated onto the target's
--> runs (approximate by default) -> band -> containment and dictionary matches inside the band
+The side with fewer (longer) sentences is the source. embed sentences (each side centred) ->
+anchors -> source side partly rotated onto the target's -> runs (approximate by default) ->
+band -> containment (source clauses matched in order) and dictionary matches inside the band
 -> DP -> beads with scores.
 """
 
@@ -42,10 +43,24 @@ def align_parallel(
     exact: embed sentence runs as joined texts instead of approximating them (slower).
     margin: columns searched beyond the rectangle between two anchors.
     Bead score: 1 - distance of its two sides (see alignment.score), 0 if unaligned.
-    The side with fewer sentences is also embedded clause by clause (alignment.containment).
+    The side with fewer sentences is also embedded clause by clause (alignment.containment);
+    it is aligned as the source, so swapping the documents swaps the beads.
     """
     if not src or not tgt:
         return [Bead((i,), ()) for i in range(len(src))] + [Bead((), (j,)) for j in range(len(tgt))]
+    if len(tgt) < len(src):  # the side with fewer (longer) sentences is split into clauses
+        beads = align_parallel(
+            tgt,
+            src,
+            encoder=encoder,
+            src_lang=tgt_lang,
+            tgt_lang=src_lang,
+            max_bead=max_bead,
+            exact=exact,
+            margin=margin,
+            weights=weights,
+        )
+        return [Bead(bead.target, bead.source, bead.score) for bead in beads]
     max_run = max_bead - 1
     src_emb, tgt_emb = centred(encoder.encode(src)), centred(encoder.encode(tgt))
     anchors = heaviest_chain(mutual_neighbours(src_emb, tgt_emb))
@@ -59,17 +74,8 @@ def align_parallel(
         tgt_runs = approximate_runs(tgt, tgt_emb, max_run)
     lo, hi = band(anchors, len(src), len(tgt), margin)
     starts, width = BandedMatrix.columns(lo, hi, max_run, len(tgt))
-    split_src = len(src) <= len(tgt)
-    containment = Containment(
-        src_emb,
-        tgt_emb,
-        Pieces.of_clauses(src, encoder).rotated(rotation)
-        if split_src
-        else Pieces.of_sentences(src_emb),
-        Pieces.of_sentences(tgt_emb) if split_src else Pieces.of_clauses(tgt, encoder),
-        starts,
-        width,
-    )
+    src_clauses = Pieces.of_clauses(src, encoder).rotated(rotation)
+    containment = Containment(src_emb, tgt_emb, src_clauses, starts, width, max_run)
     src_lang, tgt_lang = src_lang or language_of(src), tgt_lang or language_of(tgt)
     lexicon = (
         Lexicon(src, tgt, src_lang, starts, width) if {src_lang, tgt_lang} == {"zh", "en"} else None

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from service.report import AlignmentReport, PairText
 
 # Colour bands for alignment confidence (Bead.score in [0,1]). Share of right beads per band in
-# mac-dev's parallel alignment: high (>= 0.6) 97%, medium 92%, low (< 0.4) 84%; comparable pairs
-# score 0.6 at margin 1.03 and 0.4 at 1.02 (precision above each: 99% and 95%; docs/alignment.md).
-HIGH, MEDIUM = 0.6, 0.4
+# mac-dev's parallel alignment: high (>= 0.5) 97%, medium 91%, low (< 0.3) 84%; comparable pairs
+# score 0.5 at margin 1.025 and 0.3 at 1.015 (precision above each: 98% and 93%; docs/alignment.md).
+HIGH, MEDIUM = 0.5, 0.3
 
 
 def band(score: float) -> str:

@@ -83,6 +83,15 @@ def test_parallel_finds_a_sentence_split_in_two(encoder):
     assert ((7,), (8,)) in pairs(beads)
 
 
+def test_swapping_the_documents_swaps_the_beads(encoder):
+    en = EN[:6] + ["Our company will open a new factory next year.", "It will be in Shanghai."]
+    forward = align_parallel(ZH, en + EN[7:], encoder=encoder)
+    backward = align_parallel(en + EN[7:], ZH, encoder=encoder)
+    assert [(b.target, b.source, b.score) for b in backward] == [
+        (b.source, b.target, b.score) for b in forward
+    ]
+
+
 def test_parallel_covers_every_sentence_in_order(encoder):
     beads = align_parallel(ZH[:7], EN[3:], encoder=encoder)
     src = [i for b in beads for i in b.source]

@@ -8,7 +8,7 @@ import pytest
 
 from alignment import load_encoder
 from alignment.banded import BandedMatrix, shift_left
-from alignment.containment import Containment, Pieces
+from alignment.containment import Containment, Pieces, ordered_match
 from alignment.embed import centred
 from alignment.lexicon import Lexicon, chinese_units, english_units, load_cedict, stem
 from alignment.rotation import anchor_rotation, rotate
@@ -107,9 +107,18 @@ def test_a_split_sentence_is_contained_in_its_source(encoder):
     ]
     src, tgt = centred(encoder.encode(zh)), centred(encoder.encode(en))
     starts, width = BandedMatrix.columns(*full_band(len(zh), len(en)), 3, len(en))
-    containment = Containment(
-        src, tgt, Pieces.of_clauses(zh, encoder), Pieces.of_sentences(tgt), starts, width
-    )
+    containment = Containment(src, tgt, Pieces.of_clauses(zh, encoder), starts, width, 3)
     right = containment.table(1, 2)[0, 0]  # zh 0 <-> en 0-1
     wrong = containment.table(1, 3)[0, 0]  # ... plus the cat
-    assert right < wrong
+    short = containment.table(1, 1)[0, 0]  # zh 0 <-> en 0 only: its last clause is left over
+    assert right < wrong and right < short
+
+
+def test_clauses_keep_their_order_across_the_target_sentences():
+    # two clauses x three target columns: clause 0 fits column 1 best, clause 1 column 0
+    cos = np.array([[[0.1, 0.9, 0.2], [0.8, 0.1, 0.3]]])
+    # window of 2 from column 0: in order, clause 1 cannot go back to column 0 once clause 0
+    # took column 1 (out of order the best would be 0.9 + 0.8)
+    assert ordered_match(cos, 2)[0, 0] == pytest.approx(max(0.1 + 0.8, 0.1 + 0.1, 0.9 + 0.1))
+    assert ordered_match(cos, 1)[0].tolist() == pytest.approx([0.9, 1.0, 0.5])
+    assert ordered_match(cos, 2)[0, 2] == pytest.approx(0.5)  # the window runs off the end
