@@ -117,10 +117,6 @@ class BeadScorer:
             self._tables[(a, b)] = (distance, np.nan_to_num(cost, nan=np.inf))
         return self._tables[(a, b)]
 
-    def cost(self, i: int, a: int, j0: int, j1: int, b: int) -> np.ndarray:
-        """Cost of the beads (source i..i+a-1, target j..j+b-1) for j0 <= j < j1, per sentence."""
-        return self.tables(a, b)[1][i, j0 - self.starts[i] : j1 - self.starts[i]]
-
     def score(self, i: int, a: int, j: int, b: int) -> float:
         """The bead's score in [0, 1] (1 - distance, clipped); 0 for unaligned."""
         if a == 0 or b == 0:

@@ -103,6 +103,8 @@ def best_path(
         t for t in bead_types(max_bead) if t[0] <= scorer.src.max_run and t[1] <= scorer.tgt.max_run
     ]
     skip = scorer.weights.skip
+    tables = [scorer.tables(a, b)[1] if a and b else None for a, b in types]
+    starts, lo, hi = scorer.starts.tolist(), lo.tolist(), hi.tolist()  # Python ints: faster here
     cost = [np.full(hi[i] - lo[i] + 1, np.inf) for i in range(n + 1)]
     back = [np.full(hi[i] - lo[i] + 1, -1, dtype=np.int8) for i in range(n + 1)]
     for i in range(n + 1):
@@ -117,11 +119,15 @@ def best_path(
             if p0 > p1:
                 continue
             cand = cost[i - a][p0 - lo[i - a] : p1 - lo[i - a] + 1]
-            cand = cand + (scorer.cost(i - a, a, p0, p1 + 1, b) if b else skip)
+            if b:
+                first = starts[i - a]  # the table's row i - a starts at this column
+                cand = cand + tables[t][i - a, p0 - first : p1 + 1 - first]
+            else:
+                cand = cand + skip
             here = slice(p0 + b - lo[i], p1 + b - lo[i] + 1)
             better = cand < row[here]
-            row[here] = np.where(better, cand, row[here])
-            arg[here] = np.where(better, t, arg[here])
+            row[here][better] = cand[better]
+            arg[here][better] = t
         # 0-1 beads move along the row: row[j] = min over k <= j of row[k] + skip * (j - k)
         steps = np.arange(len(row)) * skip
         run_min = np.minimum.accumulate(row - steps) + steps
