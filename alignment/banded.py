@@ -65,3 +65,13 @@ def shift_left(values: np.ndarray, k: int) -> np.ndarray:
     out = np.full_like(values, np.nan)
     out[:, :-k] = values[:, k:]
     return out
+
+
+def best_in_bead(pairs: BandedMatrix, a: int, b: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """From pair distances, for each bead (i, a, starts[i] + w, b) of the first n rows: the sum
+    over its source sentences of each one's smallest distance to the bead's targets, and the
+    sum over its targets of each one's smallest distance to the bead's sources."""
+    rows = [pairs.row_below(r)[:n] for r in range(a)]
+    src = sum(np.minimum.reduce([shift_left(x, k) for k in range(b)]) for x in rows)
+    tgt = sum(np.minimum.reduce([shift_left(x, k) for x in rows]) for k in range(b))
+    return src, tgt

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from alignment.banded import BandedMatrix, shift_left
+from alignment.banded import BandedMatrix, best_in_bead
 from alignment.embed import Encoder, centred
 from alignment.rotation import rotate
 from models.segment import split_clauses
@@ -115,7 +115,6 @@ class Containment:
         sentences of each one's distance (1 - cos) to its counterpart on the other side:
         targets their best source piece, sources the ordered match of their clauses."""
         n = len(self.starts) - a + 1
-        tgt_in_src = [self.tgt_in_src.row_below(r)[:n] for r in range(a)]
-        tgt = sum(np.minimum.reduce([shift_left(x, k) for x in tgt_in_src]) for k in range(b))
+        _, tgt = best_in_bead(self.tgt_in_src, a, b, n)
         src = sum(self.coverage[b - 1].row_below(r)[:n] for r in range(a))
         return (tgt + src) / (a + b)

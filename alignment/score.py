@@ -10,6 +10,10 @@ containment (alignment.containment: every sentence of the bead must match someth
 side) is mixed in with weight `containment`, and the CC-CEDICT dictionary (alignment.lexicon)
 lowers the distance by `lexicon` x how far the bead's dictionary matches exceed the band's.
 
+With a machine translation of one side (alignment.mt), `mt` of the distance becomes the
+bead's chrF distance, Bleualign's signal; 1.0 aligns by chrF alone (the embeddings still find
+the anchors).
+
 A bead should end where a quotation ends on both sides or on neither: a mismatch adds `quote`.
 Translators move speech attributions around ("'...,' said Trinket" for 韦小宝道：“...”), so
 this is a small nudge for boundaries the embeddings cannot tell apart, not a rule.
@@ -26,6 +30,7 @@ import numpy as np
 
 from alignment.containment import Containment
 from alignment.lexicon import Lexicon
+from alignment.mt import TranslationMatch
 from alignment.runs import Runs
 
 
@@ -39,6 +44,7 @@ class CostWeights:
     containment: float = 0.7  # share of the containment distance in the bead's distance
     lexicon: float = 0.1  # weight of the dictionary similarity above the band's baseline
     quote: float = 0.1  # cost of a bead whose sides disagree on ending a quotation
+    mt: float = 0.5  # share of the chrF distance, when a machine translation is given (untuned)
 
 
 class BeadScorer:
@@ -60,10 +66,11 @@ class BeadScorer:
         lexicon: Lexicon | None = None,
         weights: CostWeights = CostWeights(),
         anchors: list[tuple[int, int]] = (),
+        translation: TranslationMatch | None = None,
     ):
         self.src, self.tgt, self.weights = src, tgt, weights
         self.starts, self.width = starts, width
-        self.containment, self.lexicon = containment, lexicon
+        self.containment, self.lexicon, self.translation = containment, lexicon, translation
         self.char_ratio = max(tgt.chars[0].sum(), 1.0) / max(src.chars[0].sum(), 1.0)
         self.length_variance = self._length_variance(anchors)
         self._tables: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -106,6 +113,8 @@ class BeadScorer:
             distance += w.containment * self.containment.table(a, b)
             if self.lexicon is not None:
                 distance -= w.lexicon * (self.lexicon.table(a, b) - self.lexicon.baseline)
+            if self.translation is not None:
+                distance = (1.0 - w.mt) * distance + w.mt * self.translation.table(a, b)
             length = self.length_cost(
                 self.src.chars[a - 1][:n, None], self.tgt.chars[b - 1][columns]
             )

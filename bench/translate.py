@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.random_opus import DEFAULT_TOKENIZER_DIR, build_random_opus  # noqa: E402
 from models.segment import split_lines  # noqa: E402
+from service.cli.translate import quiet_transformers  # noqa: E402
 
 DEFAULT_SEED = next((REPO / "seeds").glob("001_*.txt"), None)
 
@@ -72,13 +73,6 @@ def run_engine(translator, sentences: list[str], beam: int, length: int) -> int:
         no_repeat_ngram_size=0,  # the same search as the naive side
     )
     return length * len(sentences)
-
-
-def quiet_transformers() -> None:
-    from transformers.utils import logging
-
-    logging.set_verbosity_error()
-    logging.disable_progress_bar()
 
 
 def worker(args: argparse.Namespace) -> None:

@@ -92,6 +92,22 @@ def test_swapping_the_documents_swaps_the_beads(encoder):
     ]
 
 
+def test_machine_translations_join_the_signals_on_either_side(encoder):
+    en = EN[:6] + ["Our company will open a new factory next year.", "It will be in Shanghai."]
+    en += EN[7:]
+    expected = [((i,), (i,)) for i in range(6)] + [((6,), (6, 7))]
+    expected += [((i,), (i + 1,)) for i in range(7, len(ZH))]
+    beads = align_parallel(ZH, en, encoder=encoder, translations=EN)  # EN: a perfect zh->en MT
+    assert pairs(beads) == expected
+    # English as the source: 13 sentences against 12, so the Chinese side is split internally
+    # and the translations (into Chinese) belong to the side aligned as the target
+    zh_of_en = ZH[:6] + ["我们公司明年要开一家新工厂。", "工厂在上海。"] + ZH[7:]
+    beads = align_parallel(en, ZH, encoder=encoder, translations=zh_of_en)
+    assert pairs(beads) == [(t, s) for s, t in expected]
+    with pytest.raises(ValueError):
+        align_parallel(ZH, en, encoder=encoder, translations=EN[:3])
+
+
 def test_parallel_covers_every_sentence_in_order(encoder):
     beads = align_parallel(ZH[:7], EN[3:], encoder=encoder)
     src = [i for b in beads for i in b.source]

@@ -112,6 +112,31 @@ def test_bad_input_is_one_line_and_exit_2(docs, tmp_path, capsys, case):
     assert err.startswith("bitext: error: ") and err.count("\n") == 1
 
 
+def test_mt_translates_the_source_with_the_configured_model(
+    docs, tiny_model_dir, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("BITEXT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BITEXT_MODEL_ZH_EN", str(tiny_model_dir))  # random weights: word salad
+    args = ["align", *map(str, docs), "--src-lang", "zh", "--tgt-lang", "en", "--presplit"]
+    code, out, _ = run(capsys, *args, "--mt")
+    assert code == 0
+    beads = [line.rsplit(":", 1)[0] for line in out.splitlines()]
+    covered = [re.findall(r"\d+", b.split(":")[0]) for b in beads]
+    assert [int(i) for ids in covered for i in ids] == list(range(4))
+
+
+@pytest.mark.parametrize("case", ["missing-model", "comparable"])
+def test_mt_errors_are_one_line(docs, tmp_path, monkeypatch, capsys, case):
+    monkeypatch.setenv("BITEXT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BITEXT_MODEL_ZH_EN", "bitext-test/no-such-model")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    args = ["align", *map(str, docs), "--src-lang", "zh", "--tgt-lang", "en", "--mt"]
+    code, out, err = run(capsys, *args, *(["--mode", "comparable"] if case == "comparable" else []))
+    assert code == 2 and out == ""
+    assert err.startswith("bitext: error: ") and err.count("\n") == 1
+    assert ("no-such-model" if case == "missing-model" else "parallel mode") in err
+
+
 def test_eval_align_rejects_malformed_gold(tmp_path, capsys):
     (tmp_path / "p").write_text("[0]:[0]\n")
     (tmp_path / "g").write_text("0 0\n")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sacrebleu import sentence_chrf
 
 from alignment import load_encoder
 from alignment.banded import BandedMatrix, shift_left
 from alignment.containment import Containment, Pieces, ordered_match
 from alignment.embed import centred
 from alignment.lexicon import Lexicon, chinese_units, english_units, load_cedict, stem
+from alignment.mt import CharNgrams, TranslationMatch, chrf
 from alignment.rotation import anchor_rotation, rotate
 
 ZH = ["他从口袋里掏出一锭银子。", "火车晚点了两个小时。", "那只黑猫在花园里睡觉。"]
@@ -122,3 +124,37 @@ def test_clauses_keep_their_order_across_the_target_sentences():
     assert ordered_match(cos, 2)[0, 0] == pytest.approx(max(0.1 + 0.8, 0.1 + 0.1, 0.9 + 0.1))
     assert ordered_match(cos, 1)[0].tolist() == pytest.approx([0.9, 1.0, 0.5])
     assert ordered_match(cos, 2)[0, 2] == pytest.approx(0.5)  # the window runs off the end
+
+
+@pytest.mark.parametrize(
+    ("hypothesis", "reference"),
+    [
+        ("He pulled a piece of silver from his pocket.", "He took a silver piece from his pocket!"),
+        ("火车晚点了两个小时。", "火车晚了两小时"),
+        ("aaa aaa", "aa"),
+        ("", "The train was late."),
+        ("a", "b"),
+    ],
+)
+def test_chrf_is_sacrebleus(hypothesis, reference):
+    ours = chrf(CharNgrams.of(hypothesis), CharNgrams.of(reference))
+    assert ours == pytest.approx(sentence_chrf(hypothesis, [reference]).score)
+
+
+def test_translation_match_scores_each_translation_against_the_other_side():
+    translations = [
+        "He took a piece of silver out of his pocket.",
+        "The train was late by two hours.",
+    ]
+    starts, width = BandedMatrix.columns(*full_band(2, 3), 2, 3)
+    by_row = TranslationMatch(translations, EN, translated_side="src", starts=starts, width=width)
+    distance = by_row.pairs.values  # full band: [i, j] is translation i against EN[j]
+    assert distance[0, 0] < distance[0, 1] and distance[1, 1] < distance[1, 0]
+    assert distance[0, 0] == pytest.approx(1 - sentence_chrf(translations[0], [EN[0]]).score / 100)
+    # translations of the target side: rows are EN's sentences, columns the translated ones
+    starts, width = BandedMatrix.columns(*full_band(3, 2), 2, 2)
+    by_column = TranslationMatch(
+        translations, EN, translated_side="tgt", starts=starts, width=width
+    )
+    assert np.allclose(by_column.pairs.values[:2], distance[:, :2].T)
+    assert by_row.table(1, 2)[0, 0] > by_row.table(1, 1)[0, 0]  # the train is not in bead 0

