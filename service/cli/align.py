@@ -98,11 +98,9 @@ def run_align(args: argparse.Namespace) -> int:
     src = sentences(args.src, args.src_lang, args.presplit)
     tgt = sentences(args.tgt, args.tgt_lang, args.presplit)
     settings = Settings.from_env(encoder=args.encoder)
+    translations = _translations(settings, src, args.src_lang, args.tgt_lang) if args.mt else None
     encoder = load_encoder(settings.encoder, cache_dir=settings.cache_dir)
     if args.mode == "parallel":
-        translations = None
-        if args.mt:
-            translations = _translations(settings, src, args.src_lang, args.tgt_lang)
         beads = align_parallel(
             src,
             tgt,
