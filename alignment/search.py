@@ -99,9 +99,9 @@ def best_path(
     scorer: BeadScorer, n: int, m: int, lo: np.ndarray, hi: np.ndarray, max_bead: int
 ) -> list[tuple[int, int, int, int]]:
     """Minimum-cost beads (i, a, j, b) covering both documents, searched inside the band."""
-    types = [
-        t for t in bead_types(max_bead) if t[0] <= scorer.src.max_run and t[1] <= scorer.tgt.max_run
-    ]
+    # bead types that fit: no run longer than the runs embedded or than the document itself
+    most_a, most_b = min(scorer.src.max_run, n), min(scorer.tgt.max_run, m)
+    types = [(a, b) for a, b in bead_types(max_bead) if a <= most_a and b <= most_b]
     skip = scorer.weights.skip
     tables = [scorer.tables(a, b)[1] if a and b else None for a, b in types]
     starts, lo, hi = scorer.starts.tolist(), lo.tolist(), hi.tolist()  # Python ints: faster here

@@ -108,6 +108,13 @@ def test_machine_translations_join_the_signals_on_either_side(encoder):
         align_parallel(ZH, en, encoder=encoder, translations=EN[:3])
 
 
+def test_documents_shorter_than_the_longest_bead(encoder):
+    assert pairs(align_parallel(ZH[:1], EN[:1], encoder=encoder)) == [((0,), (0,))]
+    beads = align_parallel(ZH[:2], EN[:3], encoder=encoder)
+    assert [i for b in beads for i in b.source] == [0, 1]
+    assert [j for b in beads for j in b.target] == [0, 1, 2]
+
+
 def test_parallel_covers_every_sentence_in_order(encoder):
     beads = align_parallel(ZH[:7], EN[3:], encoder=encoder)
     src = [i for b in beads for i in b.source]
