@@ -83,11 +83,10 @@ class TranslationMatch:
                 scores = [chrf(hyps[j], refs[i]) for j in range(j0, j1)]
             return 1.0 - np.array(scores) / 100
 
-        self.starts = starts
         self.pairs = BandedMatrix.build(starts, width, m, distance)
 
     def table(self, a: int, b: int) -> np.ndarray:
         """(n - a + 1, width): for bead (i, a, starts[i] + w, b), the mean over its a + b
         sentences of each one's chrF distance to its best counterpart in the bead."""
-        src, tgt = best_in_bead(self.pairs, a, b, len(self.starts) - a + 1)
+        src, tgt = best_in_bead(self.pairs, a, b, len(self.pairs.starts) - a + 1)
         return (src + tgt) / (a + b)

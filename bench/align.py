@@ -76,6 +76,19 @@ def alignment_peak_memory(encoder, src: list[str], tgt: list[str]) -> int:
     return peak
 
 
+def mac_dev_documents(root: Path) -> list[tuple[str, list[str], list[str], list[Bead]]]:
+    """(name, Chinese sentences, English sentences, gold beads) of each mac-dev document."""
+    return [
+        (
+            name,
+            lines(root / "zh" / name),
+            lines(root / "en" / name),
+            read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8")),
+        )
+        for name in sorted(p.name for p in (root / "zh").iterdir())
+    ]
+
+
 def gold_translations(zh: list[str], en: list[str], gold: list[Bead]) -> list[str]:
     """Each Chinese sentence's "translation": the English of its gold bead."""
     translations = [""] * len(zh)
@@ -86,9 +99,8 @@ def gold_translations(zh: list[str], en: list[str], gold: list[Bead]) -> list[st
 
 
 def mac_dev(root: Path, encoder, mt: str | None = None) -> None:
-    docs = sorted(p.name for p in (root / "zh").iterdir())
-    data = [(lines(root / "zh" / d), lines(root / "en" / d)) for d in docs]
-    embed_s = embed(encoder, *[side for pair in data for side in pair])
+    docs = mac_dev_documents(root)
+    embed_s = embed(encoder, *[side for _, zh, en, _ in docs for side in (zh, en)])
     translator = None
     if mt == "model":
         from models.errors import BitextError
@@ -101,17 +113,14 @@ def mac_dev(root: Path, encoder, mt: str | None = None) -> None:
             raise SystemExit(f"bench/align.py: {error}") from None
     predicted, gold, align_s, translate_s = [], [], 0.0, 0.0
     print(f"mac-dev ({len(docs)} documents, zh -> en{', MT: ' + mt if mt else ''})")
-    for name, (zh, en) in zip(docs, data, strict=True):
-        g = read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8"))
-        start = time.perf_counter()
-        translations = (
-            [t.text for t in translator.translate_batch(zh)]
-            if translator
-            else gold_translations(zh, en, g)
-            if mt == "gold"
-            else None
-        )
-        translate_s += time.perf_counter() - start
+    for name, zh, en, g in docs:
+        translations = None
+        if translator:
+            start = time.perf_counter()
+            translations = [t.text for t in translator.translate_batch(zh)]
+            translate_s += time.perf_counter() - start
+        elif mt == "gold":
+            translations = gold_translations(zh, en, g)
         beads, clause_s, seconds = align(encoder, zh, en, translations)
         embed_s += clause_s
         align_s += seconds
@@ -168,17 +177,10 @@ def short_documents(root: Path, encoder, sizes=(3, 5, 10, 20, 50)) -> None:
     anchors (rotation) rest on few sentences.
     """
     print("mac-dev cut into short documents (>= N Chinese sentences each): strict F1, lax F1")
-    docs = [
-        (
-            lines(root / "zh" / name),
-            lines(root / "en" / name),
-            read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8")),
-        )
-        for name in sorted(p.name for p in (root / "zh").iterdir())
-    ]
+    docs = mac_dev_documents(root)
     for size in sizes:
         predicted, gold = [], []
-        for zh, en, beads in docs:
+        for _, zh, en, beads in docs:
             for group in pieces(beads, size):
                 src = sorted(i for b in group for i in b.source)
                 tgt = sorted(j for b in group for j in b.target)
@@ -213,10 +215,9 @@ def comparable(root: Path, encoder, thresholds=(1.0, 1.01, 1.02, 1.03)) -> None:
     with a counterpart left that got a right pair. Calibrates the margin threshold.
     """
     counts = defaultdict(lambda: [0, 0, 0])
-    for name in sorted(p.name for p in (root / "zh").iterdir()):
-        zh, en = lines(root / "zh" / name), lines(root / "en" / name)
+    for _, zh, en, gold in mac_dev_documents(root):
         links = defaultdict(set)
-        for bead in read_beads((root / "gold" / f"{name}.align").read_text(encoding="utf-8")):
+        for bead in gold:
             for i in bead.source:
                 links[i].update(bead.target)
         kept = [j for j in range(len(en)) if (j // 10) % 2 == 0]
