@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.errors import InputError
+from text.errors import InputError
 
 FORMATS = ("vecalign", "tsv", "jsonl")
 

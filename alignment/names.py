@@ -13,8 +13,6 @@ from collections.abc import Sequence
 
 from pypinyin import lazy_pinyin
 
-from models.segment import han_share
-
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(r"\d{2,}")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)?\b")
@@ -37,9 +35,3 @@ def english_keys(text: str) -> set[str]:
 def keys(sentences: Sequence[str], lang: str) -> set[str]:
     text = "\n".join(sentences)
     return chinese_keys(text) if lang == "zh" else english_keys(text)
-
-
-def language_of(sentences: Sequence[str]) -> str:
-    """'zh' when Han characters outnumber Latin letters, else 'en'."""
-    share = han_share("".join(sentences[:200]))
-    return "zh" if share is not None and share > 0.5 else "en"

@@ -17,11 +17,11 @@ from alignment.containment import Containment, Pieces
 from alignment.embed import Encoder, centred
 from alignment.lexicon import Lexicon
 from alignment.mt import TranslationMatch
-from alignment.names import language_of
 from alignment.rotation import anchor_rotation, rotate
 from alignment.runs import approximate_runs, exact_runs
 from alignment.score import BeadScorer, CostWeights
 from alignment.search import band, best_path, heaviest_chain, mutual_neighbours
+from text.language import detect_language
 
 DEFAULT_WEIGHTS = CostWeights()
 
@@ -95,7 +95,8 @@ def _align(
     starts, width = BandedMatrix.columns(lo, hi, max_run, len(tgt))
     src_clauses = Pieces.of_clauses(src, encoder).rotated(rotation)
     containment = Containment(src_emb, tgt_emb, src_clauses, starts, width, max_run)
-    src_lang, tgt_lang = src_lang or language_of(src), tgt_lang or language_of(tgt)
+    src_lang = src_lang or detect_language(" ".join(src))
+    tgt_lang = tgt_lang or detect_language(" ".join(tgt))
     lexicon = (
         Lexicon(src, tgt, src_lang, starts, width) if {src_lang, tgt_lang} == {"zh", "en"} else None
     )

@@ -20,7 +20,8 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from alignment.embed import Encoder
-from alignment.names import keys, language_of
+from alignment.names import keys
+from text.language import detect_language
 
 K = TypeVar("K", bound=Hashable)
 
@@ -50,28 +51,39 @@ def chunks(sentences: Sequence[str], budget: int) -> list[str]:
     return out
 
 
-def topic_vector(sentences: Sequence[str], encoder: Encoder) -> np.ndarray:
-    parts = chunks(sentences, CHUNK_CHARS[language_of(sentences)])
+def topic_vector(sentences: Sequence[str], lang: str, encoder: Encoder) -> np.ndarray:
+    parts = chunks(sentences, CHUNK_CHARS[lang])
     weights = np.array([len(p) for p in parts], dtype=np.float32)
     mean = (encoder.encode(parts) * weights[:, None]).sum(axis=0)
     return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
 def rank_documents(
-    source: Sequence[str], candidates: Mapping[K, Sequence[str]], *, encoder: Encoder
+    source: Sequence[str],
+    candidates: Mapping[K, Sequence[str]],
+    *,
+    encoder: Encoder,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
 ) -> list[TopicMatch[K]]:
-    """Candidates best first, each with a score in [0, 1] and whether it shares topics."""
+    """Candidates best first, each with a score in [0, 1] and whether it shares topics.
+
+    source_lang, target_lang: the languages of the source and of every candidate (detected from
+    the text when None).
+    """
     if not source:
         return [TopicMatch(key, 0.0, False) for key in candidates]
-    anchor = topic_vector(source, encoder)
-    source_names = keys(source, language_of(source))
+    source_lang = source_lang or detect_language(" ".join(source))
+    anchor = topic_vector(source, source_lang, encoder)
+    source_names = keys(source, source_lang)
     matches = []
     for key, sentences in candidates.items():
         if not sentences:
             matches.append(TopicMatch(key, 0.0, False))
             continue
-        cosine = float(topic_vector(sentences, encoder) @ anchor)
-        names = keys(sentences, language_of(sentences))
+        lang = target_lang or detect_language(" ".join(sentences))
+        cosine = float(topic_vector(sentences, lang, encoder) @ anchor)
+        names = keys(sentences, lang)
         shared = len(names & source_names) / len(names) if names else 0.0
         score = min(max((cosine - UNRELATED) / (RELATED - UNRELATED) + shared, 0.0), 1.0)
         matches.append(TopicMatch(key, score, score >= SHARES_TOPICS))

@@ -103,9 +103,9 @@ def mac_dev(root: Path, encoder, mt: str | None = None) -> None:
     embed_s = embed(encoder, *[side for _, zh, en, _ in docs for side in (zh, en)])
     translator = None
     if mt == "model":
-        from models.errors import BitextError
         from models.registry import ModelRegistry
         from service.settings import Settings
+        from text.errors import BitextError
 
         try:
             translator = ModelRegistry.from_settings(Settings.from_env()).get("zh", "en")

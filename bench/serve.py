@@ -110,7 +110,7 @@ class Sentences:
     """
 
     def __init__(self, source: Path) -> None:
-        from models.segment import split_lines
+        from text.segment import split_lines
 
         text = source.read_text("utf-8")
         self.pool = [sentence for line in split_lines(text, "zh") for sentence in line]

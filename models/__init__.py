@@ -1,12 +1,9 @@
-"""Ingest-side text handling and translation: segmentation, the MarianMT engine, its registry.
+"""The translation engine: MarianMT models found, loaded, batched, decoded and cached.
 
-The engine's names load lazily, so `import models.segment` does not import torch.
+Names load lazily, so importing the package does not import torch.
 """
 
 from importlib import import_module
-
-from models.errors import BitextError, InputError, ModelUnavailable
-from models.segment import split_lines, split_sentences
 
 _LAZY = {
     "DecodingOptions": "models.decoding",
@@ -18,14 +15,7 @@ _LAZY = {
     "load_translator": "models.translator",
 }
 
-__all__ = [
-    "BitextError",
-    "InputError",
-    "ModelUnavailable",
-    "split_lines",
-    "split_sentences",
-    *_LAZY,
-]
+__all__ = list(_LAZY)
 
 
 def __getattr__(name: str):

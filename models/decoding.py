@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from models.errors import InputError
+from text.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from huggingface_hub import snapshot_download
 from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 
-from models.errors import ModelUnavailable
+from text.errors import ModelUnavailable
 
 # What a MarianMT checkpoint needs; skips the TF/Flax/Rust copies that opus-mt repos also hold.
 MODEL_FILES = ["*.json", "*.spm", "*.txt", "*.safetensors", "pytorch_model.bin"]

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.errors import InputError, ModelUnavailable
 from models.hub import locate_model
 from models.translator import Translator, load_translator
+from text.errors import InputError, ModelUnavailable
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from models.backends import Backend, CTranslate2Backend, TransformersBackend, co
 from models.batching import token_batches
 from models.cache import TranslationCache
 from models.decoding import DecodingOptions, Hypothesis
-from models.errors import InputError, ModelUnavailable
 from models.hub import locate_model, safe_name
-from models.segment import join_sentences, split_clauses, split_sentences
+from text.errors import InputError, ModelUnavailable
+from text.segment import join_sentences, split_clauses, split_sentences
 
 BACKENDS = ("ct2", "transformers")
 # Fast defaults per (backend, device); any type the backend supports can be asked for.

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from statistics import fmean
 from typing import Protocol
 
-from models.segment import join_sentences
 from quality.document import (
     BeadLike,
     Coverage,
@@ -22,6 +21,7 @@ from quality.document import (
     summarize,
 )
 from quality.pairs import PairScorer, PairScores, ReferenceKind, roundtrip_chrf
+from text.segment import join_sentences
 
 
 class TranslationLike(Protocol):

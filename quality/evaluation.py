@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.errors import InputError
 from quality.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED, Resampled, paired_bootstrap
 from quality.metrics import offline_metrics
+from text.errors import InputError
 
 METRIC_LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER"}
 LOWER_IS_BETTER = frozenset({"ter"})

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from models.segment import join_sentences
 from quality.metrics import BLEU, TER, ChrF, tokenizer_for
+from text.segment import join_sentences
 
 ReferenceKind = Literal["pseudo", "human"]
 

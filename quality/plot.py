@@ -9,8 +9,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from models.errors import InputError
 from quality.evaluation import LOWER_IS_BETTER, METRIC_LABELS, SEGMENT_METRICS, Evaluation
+from text.errors import InputError
 
 
 def plot_evaluation(evaluation: Evaluation, path: Path) -> None:

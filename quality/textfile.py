@@ -1,12 +1,12 @@
-"""Reading one-segment-a-line test files (models.textfile reports what is wrong with a file)."""
+"""Reading one-segment-a-line test files (text.files reports what is wrong with a file)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from models.errors import InputError
-from models.textfile import read_text
+from text.errors import InputError
+from text.files import read_text
 
 
 def read_lines(path: Path) -> list[str]:

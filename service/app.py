@@ -13,12 +13,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from models.errors import InputError, ModelUnavailable
 from service.dependencies import Services
 from service.errors import LimitExceeded, NotFound
 from service.metrics import Metrics
 from service.routers import alignments, documents, health, models, pages, translate
 from service.settings import REPO_SEEDS, Settings
+from text.errors import InputError, ModelUnavailable
 
 STATIC_DIR = Path(__file__).parent / "static"
 

@@ -1,8 +1,8 @@
-"""Errors the web layer maps to HTTP statuses (the library's own errors live in models.errors)."""
+"""Errors the web layer maps to HTTP statuses (the library's own errors live in text.errors)."""
 
 from __future__ import annotations
 
-from models.errors import InputError
+from text.errors import InputError
 
 
 class NotFound(LookupError):

@@ -12,31 +12,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.errors import InputError, ModelUnavailable
-from models.segment import han_share, split_lines
 from service.errors import NotFound
 from service.metrics import Metrics
 from service.store import Store
 from service.tables import AlignmentCandidate, AlignmentPair, Document, Translation
+from text.errors import InputError, ModelUnavailable
+from text.language import detect_language, other_language
+from text.segment import split_lines
 
 log = logging.getLogger("bitext.pipeline")
 
-LANGUAGES = ("zh", "en")
-
 # (source language, target language) -> a loaded translator; raises ModelUnavailable.
 TranslatorFor = Callable[[str, str], object]
-
-
-def detect_language(text: str) -> str:
-    """'zh' when Han characters are at least a fifth of the letters: enough for zh/en text."""
-    share = han_share(text)
-    if share is None:
-        raise InputError("cannot detect the language: the text has no Chinese or Latin letters")
-    return "zh" if share >= 0.2 else "en"
-
-
-def other_language(language: str) -> str:
-    return "en" if language == "zh" else "zh"
 
 
 def default_title(text: str) -> str:
@@ -194,7 +181,17 @@ class Pipeline:
         source_text = [s.text for s in source.sentences]
         target_text = {i: [s.text for s in d.sentences] for i, d in candidates.items()}
         encoder = self.encoder()
-        ranking = rank_documents(source_text, target_text, encoder=encoder) if target_text else []
+        ranking = (
+            rank_documents(
+                source_text,
+                target_text,
+                encoder=encoder,
+                source_lang=source.language,
+                target_lang=other_language(source.language),
+            )
+            if target_text
+            else []
+        )
         chosen = alignment.requested_targets or [m.document for m in ranking if m.shares_topics]
         translated = self.translate_document(source.id)
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from models.errors import InputError
+from text.errors import InputError
 
 DEFAULT_ZH_EN = "Helsinki-NLP/opus-mt-zh-en"
 DEFAULT_EN_ZH = "Helsinki-NLP/opus-mt-en-zh"

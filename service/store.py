@@ -15,7 +15,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import selectinload, sessionmaker
 
-from models.errors import InputError
 from service.tables import (
     Alignment,
     AlignmentCandidate,
@@ -25,6 +24,7 @@ from service.tables import (
     Sentence,
     Translation,
 )
+from text.errors import InputError
 
 UNFINISHED = ("pending", "running")
 

@@ -1,6 +1,6 @@
 """Text translation for /v1/translate: segment, translate in shared batches, reassemble.
 
-Each text is split into lines of sentences (`models.segment.split_lines`); the sentences of all
+Each text is split into lines of sentences (`text.segment.split_lines`); the sentences of all
 concurrent requests go through one `MicroBatcher`; each line's translations are joined back, so
 paragraphs and blank lines come out where they went in.
 """
@@ -11,11 +11,11 @@ import asyncio
 from collections.abc import Hashable, Sequence
 
 from models import TranslatedText
-from models.segment import split_lines
 from models.translator import assemble_lines, join_lines
 from service.batcher import MicroBatcher
 from service.metrics import Metrics
 from service.pipeline import TranslatorFor
+from text.segment import split_lines
 
 
 class TranslationService:

@@ -15,7 +15,7 @@ from alignment import (
     score_against_gold,
 )
 from alignment.cache import EmbeddingCache
-from models.errors import InputError
+from text.errors import InputError
 
 ZH = [
     "今天早上下了一场大雨。",

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from models import ModelRegistry, ModelUnavailable, load_translator
+from models import ModelRegistry, load_translator
 from models.batching import token_batches
 from models.decoding import DecodingOptions
-from models.errors import InputError
-from models.segment import split_sentences
+from text.errors import InputError, ModelUnavailable
+from text.segment import split_sentences
 
 FAST = {"max_decoding_length": 12}  # random weights rarely stop: cap the output length
 

@@ -11,7 +11,6 @@ import pytest
 import sacrebleu
 from sacrebleu.significance import PairedTest
 
-from models.errors import InputError
 from quality import (
     coverage,
     evaluate,
@@ -25,6 +24,7 @@ from quality import (
     summarize,
 )
 from quality.metrics import ChrF
+from text.errors import InputError
 
 SENTENCE = "The provincial conference reviewed the work of the past year."
 UNRELATED = "Heavy rain is expected across the north coast tonight."

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from models.segment import join_sentences, split_clauses, split_lines, split_sentences
+from text.segment import join_sentences, split_clauses, split_lines, split_sentences
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

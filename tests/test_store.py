@@ -16,9 +16,9 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import Executable, insert, text
 
-from models.errors import InputError
 from service.store import Store, content_hash, resolve_url
 from service.tables import AlignmentCandidate, AlignmentPair, Document, Translation
+from text.errors import InputError
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ import pytest
 
 from alignment import load_encoder, rank_documents
 from alignment.names import chinese_keys, english_keys
-from models.segment import split_sentences
+from text.segment import split_sentences
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -10,8 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from models.errors import BitextError
 from service.cli import align, evaluate, serve, translate
+from text.errors import BitextError
 
 COMMANDS = (translate, align, evaluate, serve)
 

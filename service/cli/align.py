@@ -7,11 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from models.errors import InputError
-from models.segment import han_share
-from models.textfile import read_text
-
-LANGS = ("zh", "en")
+from text.errors import InputError
+from text.files import read_text
+from text.language import check_language, detect_language
 
 
 def register(subparsers) -> None:
@@ -65,13 +63,13 @@ def read_nonempty(path: Path) -> str:
 
 def _check_language(path: Path, text: str, lang: str) -> None:
     """Catch swapped or wrong --*-lang flags before a long, meaningless alignment."""
-    share = han_share(text)
-    if share is None:
+    try:
+        detected = detect_language(text)
+    except InputError:  # no letters at all: nothing to contradict the flag
         return
-    if lang == "zh" and share < 0.2:
-        raise InputError(f"{path} does not look like Chinese; check --src-lang/--tgt-lang")
-    if lang == "en" and share > 0.5:
-        raise InputError(f"{path} does not look like English; check --src-lang/--tgt-lang")
+    if detected != lang:
+        name = {"zh": "Chinese", "en": "English"}[lang]
+        raise InputError(f"{path} does not look like {name}; check --src-lang/--tgt-lang")
 
 
 def sentences(path: Path, lang: str, presplit: bool) -> list[str]:
@@ -79,7 +77,7 @@ def sentences(path: Path, lang: str, presplit: bool) -> list[str]:
     _check_language(path, text, lang)
     if presplit:
         return text.splitlines()
-    from models.segment import split_sentences
+    from text.segment import split_sentences
 
     return [s for line in text.splitlines() for s in split_sentences(line, lang)]
 
@@ -89,8 +87,7 @@ def run_align(args: argparse.Namespace) -> int:
     from service.settings import Settings
 
     for flag in (args.src_lang, args.tgt_lang):
-        if flag not in LANGS:
-            raise InputError(f"unsupported language {flag!r}: use zh or en")
+        check_language(flag)
     if args.src_lang == args.tgt_lang:
         raise InputError("--src-lang and --tgt-lang must differ (one zh, one en)")
     if args.mt and args.mode != "parallel":

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from models.errors import InputError
 from quality import evaluate, format_table, read_parallel
 from quality.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
 from quality.metrics import TOKENIZERS, tokenizer_for
 from service.settings import Settings
+from text.errors import InputError
 
 
 def register(subparsers) -> None:

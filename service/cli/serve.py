@@ -6,8 +6,8 @@ import argparse
 import logging
 from pathlib import Path
 
-from models.errors import InputError
 from service.settings import REPO_SEEDS, Settings
+from text.errors import InputError
 
 
 def register(subparsers) -> None:

@@ -8,9 +8,9 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from models.errors import InputError
-from models.textfile import read_text
 from service.settings import Settings
+from text.errors import InputError
+from text.files import read_text
 
 if TYPE_CHECKING:  # the engine imports torch: load it only when a command needs it
     from models.translator import Translator

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from models.errors import ModelUnavailable
 from service.dependencies import ServicesDep
+from text.errors import ModelUnavailable
 
 router = APIRouter(tags=["health"])
 

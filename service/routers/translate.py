@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from models.errors import InputError
 from service.dependencies import ServicesDep
 from service.errors import over_limit
 from service.schemas import TranslateRequest, TranslateResponse
+from text.errors import InputError
 
 router = APIRouter(prefix="/v1", tags=["translate"])
 

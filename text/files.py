@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from models.errors import InputError
+from text.errors import InputError
 
 
 def read_text(path: Path | str) -> str:

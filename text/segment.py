@@ -77,20 +77,6 @@ def split_lines(text: str, lang: str) -> list[list[str]]:
     return [split_sentences(line, lang) for line in text.splitlines()]
 
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-
-def han_share(text: str) -> float | None:
-    """Han characters as a share of Han and Latin letters; None when the text has neither.
-
-    Chinese and English are the only languages here, so this share alone tells them apart;
-    each caller picks the threshold its decision needs.
-    """
-    han, latin = len(_HAN.findall(text)), len(_LATIN.findall(text))
-    return han / (han + latin) if han + latin else None
-
-
 def split_clauses(sentence: str) -> list[str]:
     """Cut a sentence after each clause mark (，；： , ; :); the marks stay on the left."""
     pieces, start = [], 0
