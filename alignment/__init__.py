@@ -1,28 +1,35 @@
 """Cross-lingual alignment: embed -> score -> search -> beads.
 
-Encoders and their cache (embed, e5_torch, cache), run embeddings (runs), bead costs (score),
-margin scoring (margin), path search (search), the two sentence-alignment modes (parallel,
-comparable), document topic matching (topics) and evaluation against gold (evaluate).
+Encoders and their cache (embed, e5_torch, cache), run embeddings (runs), pair signals and bead
+costs (containment, lexicon, mt, score), margin scoring (margin), path search (search), the two
+sentence-alignment modes (parallel, comparable), document topic matching (topics), evaluation
+against gold (evaluate), and every knob in one place (config).
+
+Names load lazily, so importing `alignment.config` does not load numpy, the dictionary or pinyin.
 """
 
-from alignment.beads import Bead, format_beads, read_beads
-from alignment.comparable import align_comparable
-from alignment.embed import Encoder, load_encoder
-from alignment.evaluate import GoldScores, score_against_gold, score_documents
-from alignment.parallel import align_parallel
-from alignment.topics import TopicMatch, rank_documents
+from importlib import import_module
 
-__all__ = [
-    "GoldScores",
-    "Bead",
-    "Encoder",
-    "TopicMatch",
-    "align_comparable",
-    "align_parallel",
-    "format_beads",
-    "load_encoder",
-    "rank_documents",
-    "read_beads",
-    "score_against_gold",
-    "score_documents",
-]
+_LAZY = {
+    "AlignConfig": "alignment.config",
+    "Bead": "alignment.beads",
+    "Encoder": "alignment.embed",
+    "GoldScores": "alignment.evaluate",
+    "TopicMatch": "alignment.topics",
+    "align_comparable": "alignment.comparable",
+    "align_parallel": "alignment.parallel",
+    "format_beads": "alignment.beads",
+    "load_encoder": "alignment.embed",
+    "rank_documents": "alignment.topics",
+    "read_beads": "alignment.beads",
+    "score_against_gold": "alignment.evaluate",
+    "score_documents": "alignment.evaluate",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'alignment' has no attribute {name!r}")

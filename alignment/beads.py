@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from text.errors import InputError
+from text.segment import join_sentences
 
 FORMATS = ("vecalign", "tsv", "jsonl")
 
@@ -52,13 +53,22 @@ def _bracket(indices: tuple[int, ...]) -> str:
     return "[" + ",".join(map(str, indices)) + "]"
 
 
-def format_beads(beads: Sequence[Bead], fmt: str, src: Sequence[str], tgt: Sequence[str]) -> str:
+def format_beads(
+    beads: Sequence[Bead],
+    fmt: str,
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+) -> str:
     """`vecalign`: `[i,j]:[k]:score`; `tsv`: score, source text, target text; `jsonl`: one
-    object a bead with indices, texts and score. Sentences of a side are joined with a space."""
+    object a bead with indices, texts and score. A side's sentences are joined the way its
+    language writes them (no space between Chinese sentences)."""
     lines = []
     for bead in beads:
-        src_text = " ".join(src[i] for i in bead.source)
-        tgt_text = " ".join(tgt[i] for i in bead.target)
+        src_text = join_sentences([src[i] for i in bead.source], src_lang)
+        tgt_text = join_sentences([tgt[i] for i in bead.target], tgt_lang)
         if fmt == "vecalign":
             lines.append(f"{_bracket(bead.source)}:{_bracket(bead.target)}:{bead.score:.4f}")
         elif fmt == "tsv":

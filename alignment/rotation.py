@@ -4,10 +4,10 @@ Why: multilingual-e5 puts a sentence near its translation but not on it, and par
 offset is systematic for a document pair (language, register, a translator's habits). The
 rotation that best carries the anchors' source embeddings onto their targets (orthogonal
 Procrustes: U V^T from the SVD of X^T Y) removes that systematic part. Only a share of it is
-applied: a few hundred anchors in 384 dimensions overfit (the full rotation cost 0.04 strict F1
-on mac-dev; a share of 0.3 gained 0.006 there and 0.003 on the Bible). With fewer than 32
-anchors there is no rotation: fitted on so few, it turns the dimensions they do not span at
-random (mac-dev cut into pieces of 3-20 sentences lost 0.01-0.02 strict F1 with it).
+applied, because a few hundred anchors in 384 dimensions overfit; and below a minimum number
+of anchors there is no rotation, because a fit on so few turns the dimensions they do not span
+at random (AlignConfig.rotation_share and rotation_min_anchors; docs/alignment.md has the
+measurements).
 """
 
 from __future__ import annotations
@@ -16,16 +16,19 @@ import numpy as np
 
 from alignment.embed import normalised
 
-SHARE = 0.3
-MIN_ANCHORS = 32
-
 
 def anchor_rotation(
-    src: np.ndarray, tgt: np.ndarray, anchors: list[tuple[int, int]], share: float = SHARE
+    src: np.ndarray,
+    tgt: np.ndarray,
+    anchors: list[tuple[int, int]],
+    *,
+    share: float,
+    min_anchors: int,
 ) -> np.ndarray:
-    """(d, d): identity moved `share` of the way to the Procrustes rotation of the anchors."""
+    """(d, d): identity moved `share` of the way to the Procrustes rotation of the anchors,
+    or the identity with fewer than `min_anchors`."""
     identity = np.eye(src.shape[1], dtype=np.float32)
-    if len(anchors) < MIN_ANCHORS:
+    if len(anchors) < min_anchors:
         return identity
     i, j = np.array(anchors).T
     u, _, vt = np.linalg.svd(src[i].T @ tgt[j])

@@ -1,18 +1,11 @@
-"""Bead costs: how unlike two runs are.
+"""Bead costs: how unlike the two sides of a bead are, from several pair signals.
 
-The distance of two runs is 1 - cos of their centred embeddings (alignment.embed.centred): ~1
-for unrelated text, 0 for identical meaning; a bead's score is clip(1 - distance, 0, 1).
-Centring does what Vecalign's normalisation by the mean distance to the other document did
-(that division became a no-op: same F1 to three decimals on mac-dev, so it is gone).
-
-Two more signals refine the run-level distance (docs/alignment.md has what each gained):
-containment (alignment.containment: every sentence of the bead must match something on the other
-side) is mixed in with weight `containment`, and the CC-CEDICT dictionary (alignment.lexicon)
-lowers the distance by `lexicon` x how far the bead's dictionary matches exceed the band's.
-
-With a machine translation of one side (alignment.mt), `mt` of the distance becomes the
-bead's chrF distance, Bleualign's signal; 1.0 aligns by chrF alone (the embeddings still find
-the anchors).
+A bead's distance is a weighted sum of signal tables, each a distance per bead over the band
+(0 = the same meaning, ~1 = unrelated): the centred run embeddings (`RunDistance`), containment
+(alignment.containment: every sentence must match something on the other side), the CC-CEDICT
+dictionary (alignment.lexicon: lowers the distance where a bead's dictionary matches exceed the
+band's) and, given a machine translation of one side, chrF (alignment.mt, Bleualign's signal).
+`parallel_signals` turns `CostWeights` into the weights; a bead's score is clip(1 - distance).
 
 A bead should end where a quotation ends on both sides or on neither: a mismatch adds `quote`.
 Translators move speech attributions around ("'...,' said Trinket" for 韦小宝道：“...”), so
@@ -24,27 +17,66 @@ characters (expected ratio: the document pair's; variance: estimated from the 1-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
-from alignment.containment import Containment
-from alignment.lexicon import Lexicon
-from alignment.mt import TranslationMatch
+from alignment.config import CostWeights
 from alignment.runs import Runs
 
 
-@dataclass(frozen=True)
-class CostWeights:
-    """Tuned on mac-dev (docs/alignment.md); costs are per sentence the bead covers."""
+class PairSignal(Protocol):
+    """One kind of evidence about beads, as a distance table over the search band."""
 
-    skip: float = 0.7  # cost of leaving one sentence unaligned
-    many: float = 0.13  # extra cost per sentence beyond the first on each side of a bead
-    length: float = 0.05  # weight of the Gale-Church length cost
-    containment: float = 0.7  # share of the containment distance in the bead's distance
-    lexicon: float = 0.1  # weight of the dictionary similarity above the band's baseline
-    quote: float = 0.1  # cost of a bead whose sides disagree on ending a quotation
-    mt: float = 0.5  # share of the chrF distance, when a machine translation is given (untuned)
+    def table(self, a: int, b: int) -> np.ndarray:
+        """(n - a + 1, width): the distance of bead (i, a, starts[i] + w, b)."""
+        ...
+
+
+Weighted = tuple[float, PairSignal]
+
+
+class RunDistance:
+    """1 - cos of the source run (i, a) and the target run (starts[i] + w, b), computed by
+    blocks of rows in one matmul each."""
+
+    ROWS_PER_BLOCK = 256
+
+    def __init__(self, src: Runs, tgt: Runs, starts: np.ndarray, width: int):
+        self.src, self.tgt, self.starts, self.width = src, tgt, starts, width
+
+    def table(self, a: int, b: int) -> np.ndarray:
+        src, tgt = self.src.vectors[a - 1], self.tgt.vectors[b - 1]
+        columns = np.minimum(self.starts[: len(src), None] + np.arange(self.width), len(tgt) - 1)
+        cos = np.empty(columns.shape, dtype=np.float32)
+        for r0 in range(0, len(columns), self.ROWS_PER_BLOCK):
+            rows = slice(r0, r0 + self.ROWS_PER_BLOCK)
+            c0, c1 = int(columns[rows].min()), int(columns[rows].max()) + 1
+            block = src[rows] @ tgt[c0:c1].T
+            cos[rows] = np.take_along_axis(block, columns[rows] - c0, axis=1)
+        return 1.0 - cos
+
+
+def parallel_signals(
+    runs: RunDistance,
+    containment: PairSignal,
+    lexicon: PairSignal | None,
+    translation: PairSignal | None,
+    weights: CostWeights,
+) -> list[Weighted]:
+    """The weights of parallel mode: containment takes its share of the embeddings' distance,
+    the dictionary shifts it, and a machine translation's chrF takes its share of the whole."""
+    keep = 1.0 - weights.mt if translation is not None else 1.0
+    signals: list[Weighted] = [
+        (keep * (1.0 - weights.containment), runs),
+        (keep * weights.containment, containment),
+    ]
+    if lexicon is not None:
+        signals.append((keep * weights.lexicon, lexicon))
+    if translation is not None:
+        signals.append((weights.mt, translation))
+    return signals
 
 
 class BeadScorer:
@@ -54,31 +86,30 @@ class BeadScorer:
     j = starts[i] + w; the DP looks costs up instead of computing them bead by bead.
     """
 
-    ROWS_PER_BLOCK = 256  # source rows whose run similarities are computed in one matmul
-
     def __init__(
         self,
         src: Runs,
         tgt: Runs,
         starts: np.ndarray,
         width: int,
-        containment: Containment,
-        lexicon: Lexicon | None = None,
-        weights: CostWeights = CostWeights(),
-        anchors: list[tuple[int, int]] = (),
-        translation: TranslationMatch | None = None,
+        signals: Sequence[Weighted],
+        weights: CostWeights,
+        *,
+        anchors: Sequence[tuple[int, int]] = (),
+        prior_variance: float = 6.8,
     ):
+        """prior_variance: Gale-Church's variance per source character, used until there are
+        5 anchors to estimate the pair's own."""
         self.src, self.tgt, self.weights = src, tgt, weights
-        self.starts, self.width = starts, width
-        self.containment, self.lexicon, self.translation = containment, lexicon, translation
+        self.starts, self.width, self.signals = starts, width, signals
         self.char_ratio = max(tgt.chars[0].sum(), 1.0) / max(src.chars[0].sum(), 1.0)
-        self.length_variance = self._length_variance(anchors)
+        self.length_variance = self._length_variance(anchors, prior_variance)
         self._tables: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
-    def _length_variance(self, anchors: list[tuple[int, int]]) -> float:
+    def _length_variance(self, anchors: Sequence[tuple[int, int]], prior: float) -> float:
         """Gale-Church variance of target length per source character, from 1-1 anchors."""
         if len(anchors) < 5:
-            return 6.8 * self.char_ratio
+            return prior * self.char_ratio
         i, j = np.array(anchors).T
         ls, lt = np.maximum(self.src.chars[0][i], 1.0), self.tgt.chars[0][j]
         delta2 = (lt - self.char_ratio * ls) ** 2 / ls
@@ -89,17 +120,6 @@ class BeadScorer:
         ls = np.maximum(ls, 1.0)
         return (lt - self.char_ratio * ls) ** 2 / (2 * self.length_variance * ls)
 
-    def _run_distance(self, a: int, b: int, columns: np.ndarray) -> np.ndarray:
-        """Distance (1 - cos) of source runs (i, a) to target runs (columns[i, w], b)."""
-        src, tgt = self.src.vectors[a - 1], self.tgt.vectors[b - 1]
-        cos = np.empty(columns.shape, dtype=np.float32)
-        for r0 in range(0, len(columns), self.ROWS_PER_BLOCK):
-            rows = slice(r0, r0 + self.ROWS_PER_BLOCK)
-            c0, c1 = int(columns[rows].min()), int(columns[rows].max()) + 1
-            block = src[rows] @ tgt[c0:c1].T
-            cos[rows] = np.take_along_axis(block, columns[rows] - c0, axis=1)
-        return 1.0 - cos
-
     def tables(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         """(distance, cost) of every a-b bead in the band; cost is per sentence covered and
         inf outside the documents. Built on first use, once per bead type."""
@@ -109,12 +129,7 @@ class BeadScorer:
             columns = self.starts[:n, None] + np.arange(self.width)
             inside = columns <= len(self.tgt.vectors[b - 1]) - 1
             columns = np.minimum(columns, len(self.tgt.vectors[b - 1]) - 1)
-            distance = (1.0 - w.containment) * self._run_distance(a, b, columns)
-            distance += w.containment * self.containment.table(a, b)
-            if self.lexicon is not None:
-                distance -= w.lexicon * (self.lexicon.table(a, b) - self.lexicon.baseline)
-            if self.translation is not None:
-                distance = (1.0 - w.mt) * distance + w.mt * self.translation.table(a, b)
+            distance = sum(weight * signal.table(a, b) for weight, signal in self.signals)
             length = self.length_cost(
                 self.src.chars[a - 1][:n, None], self.tgt.chars[b - 1][columns]
             )

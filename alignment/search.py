@@ -74,7 +74,7 @@ def heaviest_chain(pairs: np.ndarray) -> list[tuple[int, int]]:
 
 
 def band(
-    anchors: list[tuple[int, int]], n: int, m: int, margin: int, corridor: int = 24
+    anchors: list[tuple[int, int]], n: int, m: int, *, margin: int, corridor: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each row i in 0..n, the range [lo, hi] of columns j the path may visit.
 

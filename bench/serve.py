@@ -78,10 +78,16 @@ class FixedLengthRegistry:
         return []
 
 
-def load(model_dir: Path, backend: str, data_dir: Path | None):
+def load(model_dir: Path, backend: str, settings):
+    """The engine as the server loads it: the settings' conversion and translation cache."""
     from models import load_translator
 
-    return load_translator(str(model_dir), backend=backend, data_dir=data_dir)
+    return load_translator(
+        str(model_dir),
+        backend=backend,
+        converted_dir=settings.converted_dir,
+        cache_path=settings.translation_cache,
+    )
 
 
 def serve_only(args: argparse.Namespace) -> None:
@@ -93,7 +99,7 @@ def serve_only(args: argparse.Namespace) -> None:
 
     answers, sys.stdout = sys.stdout, sys.stderr  # stdout carries answer_offline's answers only
     settings = Settings.from_env(data_dir=args.data_dir)
-    translator = FixedLength(load(args.model_dir, args.backend, args.data_dir), args.length)
+    translator = FixedLength(load(args.model_dir, args.backend, settings), args.length)
     offline_rounds = threading.Thread(
         target=answer_offline, args=(translator, Sentences(args.source), answers), daemon=True
     )

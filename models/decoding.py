@@ -1,4 +1,4 @@
-"""Decoding options and hypotheses: the vocabulary shared by both backends."""
+"""Decoding options and hypotheses: the vocabulary shared by both backends, and their names."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass
 
 from text.errors import InputError
+
+BACKENDS = ("ct2", "transformers")
 
 
 @dataclass(frozen=True)

@@ -32,26 +32,27 @@ class ModelRegistry:
         *,
         backend: str = "ct2",
         device: str = "auto",
-        data_dir: Path | None = None,
+        converted_dir: Path | None = None,
+        cache_path: Path | None = None,
     ) -> None:
+        """converted_dir, cache_path: as `load_translator` takes them."""
         self.models = dict(models)
-        self.backend, self.device, self.data_dir = backend, device, data_dir
+        self.backend, self.device = backend, device
+        self.converted_dir, self.cache_path = converted_dir, cache_path
         self._loaded: dict[tuple[str, str], Translator] = {}
         self._locks = {pair: threading.Lock() for pair in self.models}
 
     @classmethod
     def from_settings(cls, settings) -> ModelRegistry:
-        """From anything with model_zh_en, model_en_zh, backend, device and data_dir."""
+        """From anything with model_zh_en, model_en_zh, backend, device, converted_dir and
+        translation_cache (service.settings.Settings)."""
         return cls(
             {("zh", "en"): settings.model_zh_en, ("en", "zh"): settings.model_en_zh},
             backend=settings.backend,
             device=settings.device,
-            data_dir=settings.data_dir,
+            converted_dir=settings.converted_dir,
+            cache_path=settings.translation_cache,
         )
-
-    @property
-    def pairs(self) -> list[tuple[str, str]]:
-        return list(self.models)
 
     def _model(self, source: str, target: str) -> str:
         if (source, target) not in self.models:
@@ -67,7 +68,8 @@ class ModelRegistry:
                     model,
                     backend=self.backend,
                     device=self.device,
-                    data_dir=self.data_dir,
+                    converted_dir=self.converted_dir,
+                    cache_path=self.cache_path,
                     source_lang=source,
                     target_lang=target,
                 )

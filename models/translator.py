@@ -9,17 +9,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import torch
-
 from models.backends import Backend, CTranslate2Backend, TransformersBackend, convert_to_ct2
 from models.batching import token_batches
 from models.cache import TranslationCache
-from models.decoding import DecodingOptions, Hypothesis
+from models.decoding import BACKENDS, DecodingOptions, Hypothesis
+from models.device import resolve_device
 from models.hub import locate_model, safe_name
 from text.errors import InputError, ModelUnavailable
 from text.segment import join_sentences, split_clauses, split_sentences
 
-BACKENDS = ("ct2", "transformers")
 # Fast defaults per (backend, device); any type the backend supports can be asked for.
 DEFAULT_COMPUTE_TYPES = {
     ("ct2", "cpu"): "int8",
@@ -186,29 +184,23 @@ class Translator:
         return pieces
 
 
-def resolve_device(device: str) -> str:
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device not in ("cpu", "cuda"):
-        raise InputError(f"unknown device {device!r}: use auto, cpu or cuda")
-    return device
-
-
 def load_translator(
     model: str,
     *,
     backend: str = "ct2",
     device: str = "auto",
-    data_dir: Path | None = None,
     compute_type: str | None = None,
     source_lang: str | None = None,
     target_lang: str | None = None,
     max_batch_tokens: int = 2048,
+    converted_dir: Path | None = None,
+    cache_path: Path | None = None,
 ) -> Translator:
     """Load a MarianMT model by hub id or local directory, the way from_pretrained finds it.
 
-    With data_dir, CTranslate2 conversions and the translation cache live under it; without,
-    the conversion goes to a temporary directory and nothing is cached.
+    converted_dir: where CTranslate2 conversions are kept (one subdirectory per model and
+    compute type); without it, the conversion goes to a temporary directory and is thrown away
+    once loaded. cache_path: the SQLite translation cache; without it nothing is cached.
     """
     if backend not in BACKENDS:
         raise InputError(f"unknown backend {backend!r}: use {' or '.join(BACKENDS)}")
@@ -228,8 +220,7 @@ def load_translator(
         )
     else:
         with tempfile.TemporaryDirectory(prefix="bitext-ct2-") as scratch:
-            # Without a data dir the conversion is thrown away once loaded into memory.
-            root = data_dir / "ct2" if data_dir else Path(scratch)
+            root = converted_dir or Path(scratch)
             ct2_dir = convert_to_ct2(
                 model_dir, root / f"{safe_name(model)}-{compute_type}", compute_type
             )
@@ -244,7 +235,7 @@ def load_translator(
         source_lang=source_lang or guess_source,
         target_lang=target_lang or guess_target,
         max_input_tokens=config.max_position_embeddings,
-        cache=TranslationCache(data_dir / "cache" / "translations.sqlite3") if data_dir else None,
+        cache=TranslationCache(cache_path) if cache_path else None,
         cache_model_key=f"{model}@{_fingerprint(model_dir)}",
         max_batch_tokens=max_batch_tokens,
     )

@@ -42,7 +42,7 @@ class Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = Store(settings.db_url)
         pipeline = Pipeline(
-            store, registry.get, settings.encoder, settings.cache_dir, encoder, metrics
+            store, registry.get, settings.encoder, settings.embedding_cache_dir, encoder, metrics
         )
         translation = TranslationService(
             registry.get,

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from alignment.config import DEFAULT_CONFIG, AlignConfig
 from text.errors import InputError
 
 DEFAULT_ZH_EN = "Helsinki-NLP/opus-mt-zh-en"
@@ -45,6 +46,9 @@ class Settings:
     # Micro-batcher: concurrent /v1/translate requests share engine batches.
     batch_max_sentences: int = 64
     batch_max_wait_ms: float = 5.0
+    # Every alignment knob (alignment.config), changed through BITEXT_ALIGN_OPTIONS
+    # ("max_bead=6,weights.skip=0.8") or the align CLI's --option.
+    align: AlignConfig = DEFAULT_CONFIG
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -67,20 +71,34 @@ class Settings:
             key = f"BITEXT_{name.upper()}"
             if env.get(key):
                 values[name] = _parse(key, env[key], kind)
+        if env.get("BITEXT_ALIGN_OPTIONS"):
+            options = [o for o in env["BITEXT_ALIGN_OPTIONS"].split(",") if o.strip()]
+            values["align"] = DEFAULT_CONFIG.replace_options(options)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
+
+    # The data directory's layout: every path under it is named here and nowhere else.
 
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'bitext.db'}"
 
     @property
-    def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
+    def translation_cache(self) -> Path:
+        return self.data_dir / "cache" / "translations.sqlite3"
+
+    @property
+    def embedding_cache_dir(self) -> Path:
+        return self.data_dir / "cache" / "embeddings"
 
     @property
     def converted_dir(self) -> Path:
+        """CTranslate2 conversions of the models, one directory each."""
         return self.data_dir / "ct2"
+
+    def model_for(self, source: str, target: str) -> str:
+        """The configured model of a direction (zh-en or en-zh)."""
+        return self.model_zh_en if (source, target) == ("zh", "en") else self.model_en_zh
 
 
 # Numeric settings read from BITEXT_<NAME> (e.g. BITEXT_MAX_REQUEST_CHARS).

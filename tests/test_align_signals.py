@@ -49,10 +49,16 @@ def test_anchor_rotation_carries_sources_towards_their_targets():
     tgt = unit(src @ true_rotation + 0.05 * rng.normal(size=(200, 16)))
     anchors = [(k, k) for k in range(0, 200, 2)]
     before = np.einsum("ij,ij->i", src, tgt).mean()
-    full = np.einsum("ij,ij->i", rotate(src, anchor_rotation(src, tgt, anchors, 1.0)), tgt)
-    part = np.einsum("ij,ij->i", rotate(src, anchor_rotation(src, tgt, anchors, 0.3)), tgt)
+    full = np.einsum(
+        "ij,ij->i", rotate(src, anchor_rotation(src, tgt, anchors, share=1.0, min_anchors=32)), tgt
+    )
+    part = np.einsum(
+        "ij,ij->i", rotate(src, anchor_rotation(src, tgt, anchors, share=0.3, min_anchors=32)), tgt
+    )
     assert before < part.mean() < full.mean() and full.mean() > 0.97  # unseen pairs too
-    assert np.allclose(anchor_rotation(src, tgt, anchors[:31]), np.eye(16))  # too few to fit
+    assert np.allclose(
+        anchor_rotation(src, tgt, anchors[:31], share=0.3, min_anchors=32), np.eye(16)
+    )  # too few to fit
 
 
 def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -74,14 +80,15 @@ def test_translations_share_more_dictionary_words_than_other_pairs():
     lo, hi = full_band(len(ZH), len(EN))
     starts, width = BandedMatrix.columns(lo, hi, 2, len(EN))
     lexicon = Lexicon(ZH, EN, "zh", starts, width)
-    similarity = lexicon.table(1, 1)  # all columns start at 0 here
+    similarity = lexicon.similarity(1, 1)  # all columns start at 0 here
     assert (similarity.argmax(axis=1) == np.arange(3)).all()
     assert similarity.diagonal().min() > lexicon.baseline
     # the same counts seen from the English side
     reverse = Lexicon(EN, ZH, "en", starts, width)
-    assert np.allclose(reverse.table(1, 1).diagonal(), similarity.diagonal())
+    assert np.allclose(reverse.similarity(1, 1).diagonal(), similarity.diagonal())
     # a 1-2 bead counts the units of both target sentences
-    assert lexicon.table(1, 2)[0, 0] < similarity[0, 0]
+    assert lexicon.similarity(1, 2)[0, 0] < similarity[0, 0]
+    assert np.allclose(lexicon.table(1, 1), lexicon.baseline - similarity)  # as a distance
 
 
 def test_banded_matrix_aligns_rows_to_each_others_columns():

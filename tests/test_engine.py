@@ -22,10 +22,15 @@ def sentences() -> list[str]:
     return [s for line in seed_lines("zh") for s in split_sentences(line, "zh")][:24]
 
 
+def engine_paths(data: Path) -> dict[str, Path]:
+    """Where the engine keeps conversions and its translation cache (the service's layout)."""
+    return {"converted_dir": data / "ct2", "cache_path": data / "translations.sqlite3"}
+
+
 @pytest.fixture(scope="module")
 def ct2_float32(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("data")
-    return load_translator(str(tiny_model_dir), compute_type="float32", data_dir=data)
+    return load_translator(str(tiny_model_dir), compute_type="float32", **engine_paths(data))
 
 
 @pytest.fixture(scope="module")
@@ -42,12 +47,12 @@ def test_loads_through_public_path(ct2_float32, torch_float32, tiny_model_dir: P
     assert (ct2_float32.backend, torch_float32.backend) == ("ct2", "transformers")
 
 
-def test_ct2_conversion_is_stored_once_under_data_dir(tiny_model_dir: Path, tmp_path: Path):
-    load_translator(str(tiny_model_dir), data_dir=tmp_path)
+def test_ct2_conversion_is_stored_once(tiny_model_dir: Path, tmp_path: Path):
+    load_translator(str(tiny_model_dir), **engine_paths(tmp_path))
     converted = list((tmp_path / "ct2").glob("*-int8/model.bin"))
     assert len(converted) == 1
     stamp = converted[0].stat().st_mtime_ns
-    translator = load_translator(str(tiny_model_dir), data_dir=tmp_path)
+    translator = load_translator(str(tiny_model_dir), **engine_paths(tmp_path))
     assert converted[0].stat().st_mtime_ns == stamp
     assert translator.compute_type == "int8"
 
@@ -92,7 +97,7 @@ def test_order_is_restored_after_length_sorting(torch_float32, sentences) -> Non
 
 
 def test_second_call_is_served_by_the_cache(tiny_model_dir: Path, tmp_path: Path, sentences):
-    translator = load_translator(str(tiny_model_dir), data_dir=tmp_path)
+    translator = load_translator(str(tiny_model_dir), **engine_paths(tmp_path))
     first = translator.translate_batch(sentences, **FAST)
     calls = []
     generate = translator.backend_impl.generate
@@ -100,7 +105,7 @@ def test_second_call_is_served_by_the_cache(tiny_model_dir: Path, tmp_path: Path
     assert translator.translate_batch(sentences, **FAST) == first
     assert calls == []
     # A fresh process (new Translator, same data dir) hits the same SQLite cache...
-    again = load_translator(str(tiny_model_dir), data_dir=tmp_path, backend="transformers")
+    again = load_translator(str(tiny_model_dir), backend="transformers", **engine_paths(tmp_path))
     again.backend_impl.generate = lambda *a: calls.append(a) or []
     assert again.translate_batch(sentences, **FAST) == first
     assert calls == []
@@ -168,7 +173,7 @@ def test_bad_options_are_input_errors(ct2_float32) -> None:
 
 def test_missing_model_is_one_actionable_line(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailable) as missing:
-        load_translator("bitext-test/no-such-model", data_dir=tmp_path)
+        load_translator("bitext-test/no-such-model", **engine_paths(tmp_path))
     message = str(missing.value)
     assert "\n" not in message
     assert "bitext-test/no-such-model" in message
@@ -183,7 +188,7 @@ def test_missing_model_is_one_actionable_line(tmp_path: Path) -> None:
 def test_registry_is_lazy_and_loads_once(tiny_model_dir: Path, tmp_path: Path) -> None:
     registry = ModelRegistry(
         {("zh", "en"): str(tiny_model_dir), ("en", "zh"): "bitext-test/no-such-model"},
-        data_dir=tmp_path,
+        **engine_paths(tmp_path),
     )
     states = {(s.source, s.target): s for s in registry.status()}
     assert states["zh", "en"].state == "available"

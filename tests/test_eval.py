@@ -189,7 +189,7 @@ def test_src_translates_writes_hypotheses_and_scores_with_other_systems(
         capsys, "--src", tmp_path / "src.zh", "--ref", tmp_path / "ref.en", "--hyp",
         tmp_path / "ref.en", "--model",
         tiny_model_dir, "--backend", "transformers", "--out", out_path, "--format", "json",
-        "--max-length", "12", "--beam-size", "2",
+        "--max-length", "12", "--beam", "2",
     )  # fmt: skip
     assert code == 0, err
     hypotheses = out_path.read_text("utf-8").splitlines()

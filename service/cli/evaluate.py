@@ -14,7 +14,7 @@ from tqdm import tqdm
 from quality import evaluate, format_table, read_parallel
 from quality.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
 from quality.metrics import TOKENIZERS, tokenizer_for
-from service.settings import Settings
+from service.cli.engine import add_beam_argument, add_engine_arguments, engine_settings, load_model
 from text.errors import InputError
 
 
@@ -37,15 +37,13 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--src", type=Path, help="source to translate with --model; scored after the --hyp systems"
     )
-    parser.add_argument("--model", help="model id or directory for --src (default: zh->en setting)")
-    parser.add_argument("--backend", choices=("ct2", "transformers"), help="engine for --src")
-    parser.add_argument("--device", help="auto | cpu | cuda (for --src)")
+    add_engine_arguments(
+        parser, model_help="model id or directory for --src (default: the zh->en setting)"
+    )
     parser.add_argument(
         "--batch-size", type=count, default=32, metavar="N", help="sentences per batch (--src)"
     )
-    parser.add_argument(
-        "--beam-size", type=count, metavar="N", help="beam size for --src (engine default 4)"
-    )
+    add_beam_argument(parser)
     parser.add_argument(
         "--max-length", type=count, metavar="N", help="maximum output tokens a sentence (--src)"
     )
@@ -114,20 +112,14 @@ def run(args: argparse.Namespace) -> int:
 
 def translate_file(sources: list[str], args: argparse.Namespace) -> tuple[str, list[str], str]:
     """Translates the --src lines with the engine: (system name, translations, target language)."""
-    from models import load_translator  # torch and transformers load only for --src
-
     if args.batch_size < 1:
         raise InputError(f"--batch-size must be at least 1, not {args.batch_size}")
-    settings = Settings.from_env(model_zh_en=args.model, backend=args.backend, device=args.device)
-    translator = load_translator(
-        settings.model_zh_en,
-        backend=settings.backend,
-        device=settings.device,
-        data_dir=settings.data_dir,
-    )
+    settings = engine_settings(args)
+    # the model's own files say its direction: --model may name an en->zh one
+    translator = load_model(settings, None, None, args.model or settings.model_zh_en)
     options = {
         name: value
-        for name, value in (("beam_size", args.beam_size), ("max_decoding_length", args.max_length))
+        for name, value in (("beam_size", args.beam), ("max_decoding_length", args.max_length))
         if value is not None
     }
     translations: list[str] = []

@@ -1,4 +1,4 @@
-"""`bitext translate` and `bitext models`: thin commands over models.load_translator."""
+"""`bitext translate` and `bitext models`: thin commands over the translation engine."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from service.cli.engine import (
+    add_beam_argument,
+    add_engine_arguments,
+    engine_settings,
+    load_model,
+)
 from service.settings import Settings
-from text.errors import InputError
 from text.files import read_text
 
 if TYPE_CHECKING:  # the engine imports torch: load it only when a command needs it
@@ -21,10 +26,9 @@ CHUNK_LINES = 64  # lines translated together: big enough to batch well, small f
 def register(subparsers) -> None:
     translate = subparsers.add_parser("translate", help="translate a text file, line by line")
     translate.add_argument("file", nargs="?", default="-", help="input file, or - for stdin")
-    translate.add_argument("--model", help="hub id or local model directory")
     translate.add_argument("--direction", choices=["zh-en", "en-zh"], default="zh-en")
-    _engine_arguments(translate)
-    translate.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
+    add_engine_arguments(translate, model_help="hub id or local model directory")
+    add_beam_argument(translate)
     translate.add_argument("--format", choices=["text", "jsonl"], default="text")
     translate.add_argument("--no-cache", action="store_true", help="skip the translation cache")
     translate.set_defaults(run=run_translate)
@@ -33,50 +37,16 @@ def register(subparsers) -> None:
     actions = models.add_subparsers(dest="action", required=True, metavar="ACTION")
     pull = actions.add_parser("pull", help="download (and convert) a model; needs internet")
     pull.add_argument("model", help="hub id, e.g. Helsinki-NLP/opus-mt-zh-en")
-    _engine_arguments(pull)
+    add_engine_arguments(pull, model_help=None)
     pull.set_defaults(run=run_pull)
     listing = actions.add_parser("list", help="show configured and locally available models")
     listing.set_defaults(run=run_list)
 
 
-def _engine_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--backend", choices=["ct2", "transformers"], help="default: BITEXT_BACKEND or ct2"
-    )
-    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], help="default: auto")
-
-
-def quiet_transformers() -> None:
-    """Library progress bars and advice would drown the one line a user needs."""
-    from transformers.utils import logging
-
-    logging.set_verbosity_error()
-    logging.disable_progress_bar()
-
-
-def _load(settings: Settings, model: str, **languages: str) -> Translator:
-    from models.translator import load_translator
-
-    quiet_transformers()
-    return load_translator(
-        model,
-        backend=settings.backend,
-        device=settings.device,
-        data_dir=settings.data_dir,
-        **languages,
-    )
-
-
 def run_translate(args: argparse.Namespace) -> int:
-    if args.beam < 1:
-        raise InputError(f"--beam must be at least 1, got {args.beam}")
-    settings = Settings.from_env(backend=args.backend, device=args.device)
-    model = args.model or (
-        settings.model_zh_en if args.direction == "zh-en" else settings.model_en_zh
-    )
     source, target = args.direction.split("-")
     lines = read_text(args.file).splitlines()
-    translator = _load(settings, model, source_lang=source, target_lang=target)
+    translator = load_model(engine_settings(args), source, target, args.model)
 
     from tqdm import tqdm
 
@@ -106,15 +76,13 @@ def _translate(translator: Translator, lines: list[str], args: argparse.Namespac
     """(line, TranslatedText) per input line, CHUNK_LINES lines batched together."""
     for start in range(0, len(lines), CHUNK_LINES):
         chunk = lines[start : start + CHUNK_LINES]
-        results = translator.translate_lines(
-            chunk, beam_size=args.beam, use_cache=not args.no_cache
-        )
+        options = {"beam_size": args.beam} if args.beam else {}
+        results = translator.translate_lines(chunk, use_cache=not args.no_cache, **options)
         yield from zip(chunk, results, strict=True)
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(backend=args.backend, device=args.device)
-    translator = _load(settings, args.model)  # downloads, then converts for ct2
+    translator = load_model(engine_settings(args), None, None, args.model)  # downloads, converts
     engine = f"{translator.backend}, {translator.device}, {translator.compute_type}"
     print(f"ready: {args.model} ({engine})")
     from models.hub import locate_model

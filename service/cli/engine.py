@@ -1,0 +1,71 @@
+"""What every command that translates shares: the engine's flags and how a model is loaded."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from models.decoding import BACKENDS
+from models.device import DEVICES
+from service.settings import Settings
+
+if TYPE_CHECKING:  # the engine imports torch: load it only when a command needs it
+    from models.translator import Translator
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser, *, model_help: str | None) -> None:
+    """--backend and --device, and --model unless `model_help` is None (a positional names it)."""
+    if model_help is not None:
+        parser.add_argument("--model", help=model_help)
+    parser.add_argument("--backend", choices=BACKENDS, help="default: BITEXT_BACKEND or ct2")
+    parser.add_argument("--device", choices=DEVICES, help="default: BITEXT_DEVICE or auto")
+
+
+def add_beam_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--beam", type=beam_size, metavar="N", help="beam size (default 4)")
+
+
+def beam_size(text: str) -> int:
+    """A beam size option: a whole number of at least 1 (argparse reports anything else)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def engine_settings(args: argparse.Namespace, **overrides: object) -> Settings:
+    """Settings from the environment, overridden by the engine flags given."""
+    return Settings.from_env(backend=args.backend, device=args.device, **overrides)
+
+
+def quiet_transformers() -> None:
+    """Library progress bars and advice would drown the one line a user needs."""
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+
+
+def load_model(
+    settings: Settings,
+    source: str | None = "zh",
+    target: str | None = "en",
+    model: str | None = None,
+) -> Translator:
+    """The direction's configured model, or `model` (its languages guessed from its files when
+    the direction is None), loaded with the settings' engine and data directory."""
+    from models.translator import load_translator
+
+    quiet_transformers()
+    return load_translator(
+        model or settings.model_for(source, target),
+        backend=settings.backend,
+        device=settings.device,
+        converted_dir=settings.converted_dir,
+        cache_path=settings.translation_cache,
+        source_lang=source,
+        target_lang=target,
+    )

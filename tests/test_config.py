@@ -1,0 +1,47 @@
+"""AlignConfig: every alignment knob in one place, changed by name, documented from the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from alignment.config import DEFAULT_CONFIG, AlignConfig, knob_table
+from service.settings import Settings
+from text.errors import InputError
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "alignment.md"
+
+
+def test_the_docs_table_of_knobs_is_the_code_s() -> None:
+    assert knob_table() in DOCS.read_text(encoding="utf-8")
+
+
+def test_options_change_knobs_by_name_and_leave_the_rest() -> None:
+    config = DEFAULT_CONFIG.replace_options(["max_bead=6", "weights.skip=0.8", "exact_runs=true"])
+    assert (config.max_bead, config.weights.skip, config.exact_runs) == (6, 0.8, True)
+    assert config.weights.many == DEFAULT_CONFIG.weights.many
+    assert AlignConfig() == DEFAULT_CONFIG  # the default itself is untouched
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("max_bead", "expected NAME=VALUE"),
+        ("no_such_knob=1", "unknown alignment option 'no_such_knob'; the options are: max_bead"),
+        ("weights=1", "is a section"),
+        ("max_bead.x=1", "has no fields"),
+        ("max_bead=five", "expected a int"),
+        ("weights.skip=-1", "must not be negative"),
+        ("exact_runs=maybe", "expected true or false"),
+    ],
+)
+def test_a_bad_option_is_one_clear_error(option: str, message: str) -> None:
+    with pytest.raises(InputError, match=message.replace(".", r"\.").replace("(", r"\(")):
+        DEFAULT_CONFIG.replace_options([option])
+
+
+def test_the_service_reads_options_from_the_environment() -> None:
+    settings = Settings.from_env({"BITEXT_ALIGN_OPTIONS": "max_bead=4, weights.mt=0.3"})
+    assert settings.align.max_bead == 4 and settings.align.weights.mt == 0.3
+    assert Settings.from_env({}).align == DEFAULT_CONFIG
