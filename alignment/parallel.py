@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from alignment.banded import BandedMatrix
 from alignment.beads import Bead
 from alignment.config import DEFAULT_CONFIG, AlignConfig
@@ -88,29 +90,18 @@ def _align(
         anchors, len(src), len(tgt), margin=config.band_margin, corridor=config.band_corridor
     )
     starts, width = BandedMatrix.columns(lo, hi, max_run, len(tgt))
-    src_clauses = Pieces.of_clauses(src, encoder).rotated(rotation)
-    lexicon = (
-        Lexicon(src, tgt, src_lang, starts, width, max_word=config.dictionary_max_word)
-        if {src_lang, tgt_lang} == {"zh", "en"}
-        else None
-    )
-    translations, side = translated
-    translation = (
-        TranslationMatch(
-            translations,
-            tgt if side == "src" else src,
-            translated_side=side,
-            starts=starts,
-            width=width,
-        )
-        if translations is not None
-        else None
-    )
     signals = parallel_signals(
         RunDistance(src_runs, tgt_runs, starts, width),
-        Containment(src_emb, tgt_emb, src_clauses, starts, width, max_run),
-        lexicon,
-        translation,
+        Containment(
+            src_emb,
+            tgt_emb,
+            Pieces.of_clauses(src, encoder).rotated(rotation),
+            starts,
+            width,
+            max_run,
+        ),
+        _lexicon(src, tgt, src_lang, tgt_lang, starts, width, config),
+        _translation(src, tgt, translated, starts, width),
         config.weights,
     )
     scorer = BeadScorer(
@@ -128,3 +119,33 @@ def _align(
         Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), scorer.score(i, a, j, b))
         for i, a, j, b in path
     ]
+
+
+def _lexicon(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_lang: str,
+    tgt_lang: str,
+    starts: np.ndarray,
+    width: int,
+    config: AlignConfig,
+) -> Lexicon | None:
+    """CC-CEDICT matches, for a Chinese-English pair only."""
+    if {src_lang, tgt_lang} != {"zh", "en"}:
+        return None
+    return Lexicon(src, tgt, src_lang, starts, width, max_word=config.dictionary_max_word)
+
+
+def _translation(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    translated: tuple[Sequence[str] | None, str],
+    starts: np.ndarray,
+    width: int,
+) -> TranslationMatch | None:
+    """chrF of the machine-translated side against the other side, when there is one."""
+    translations, side = translated
+    if translations is None:
+        return None
+    others = tgt if side == "src" else src
+    return TranslationMatch(translations, others, translated_side=side, starts=starts, width=width)

@@ -80,7 +80,7 @@ class FixedLengthRegistry:
 
 def load(model_dir: Path, backend: str, settings):
     """The engine as the server loads it: the settings' conversion and translation cache."""
-    from models import load_translator
+    from models.translator import load_translator
 
     return load_translator(
         str(model_dir),

@@ -59,7 +59,7 @@ def run_naive(model_dir: Path, sentences: list[str], beam: int, length: int) -> 
 
 def load_engine(model_dir: Path, data_dir: Path):
     """CTranslate2 on the CPU, the conversion kept under data_dir; no translation cache."""
-    from models import load_translator
+    from models.translator import load_translator
 
     return load_translator(str(model_dir), backend="ct2", device="cpu", converted_dir=data_dir)
 

@@ -1,24 +1,6 @@
-"""The translation engine: MarianMT models found, loaded, batched, decoded and cached.
+"""The translation engine: MarianMT models found (hub), loaded (translator, backends), batched,
+decoded and cached, one per language pair in the service (registry).
 
-Names load lazily, so importing the package does not import torch.
+Nothing is re-exported here, so that naming the engine's options (decoding, device) never
+imports torch: `from models.translator import load_translator`.
 """
-
-from importlib import import_module
-
-_LAZY = {
-    "DecodingOptions": "models.decoding",
-    "ModelRegistry": "models.registry",
-    "ModelStatus": "models.registry",
-    "TranslatedText": "models.translator",
-    "Translation": "models.translator",
-    "Translator": "models.translator",
-    "load_translator": "models.translator",
-}
-
-__all__ = list(_LAZY)
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'models' has no attribute {name!r}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from models.hub import locate_model
 from models.translator import Translator, load_translator
@@ -26,32 +25,21 @@ class ModelStatus:
 class ModelRegistry:
     """Loads each configured model on first use, once, even under concurrent requests."""
 
-    def __init__(
-        self,
-        models: Mapping[tuple[str, str], str],
-        *,
-        backend: str = "ct2",
-        device: str = "auto",
-        converted_dir: Path | None = None,
-        cache_path: Path | None = None,
-    ) -> None:
-        """converted_dir, cache_path: as `load_translator` takes them."""
+    def __init__(self, models: Mapping[tuple[str, str], str], **engine: object) -> None:
+        """engine: `load_translator`'s options (backend, device, converted_dir, cache_path)."""
         self.models = dict(models)
-        self.backend, self.device = backend, device
-        self.converted_dir, self.cache_path = converted_dir, cache_path
+        self.engine = engine
+        self.backend = str(engine.get("backend", "ct2"))
         self._loaded: dict[tuple[str, str], Translator] = {}
         self._locks = {pair: threading.Lock() for pair in self.models}
 
     @classmethod
     def from_settings(cls, settings) -> ModelRegistry:
-        """From anything with model_zh_en, model_en_zh, backend, device, converted_dir and
-        translation_cache (service.settings.Settings)."""
+        """From anything with model_zh_en, model_en_zh and engine_options()
+        (service.settings.Settings)."""
         return cls(
             {("zh", "en"): settings.model_zh_en, ("en", "zh"): settings.model_en_zh},
-            backend=settings.backend,
-            device=settings.device,
-            converted_dir=settings.converted_dir,
-            cache_path=settings.translation_cache,
+            **settings.engine_options(),
         )
 
     def _model(self, source: str, target: str) -> str:
@@ -65,13 +53,7 @@ class ModelRegistry:
         with self._locks[source, target]:
             if (source, target) not in self._loaded:
                 self._loaded[source, target] = load_translator(
-                    model,
-                    backend=self.backend,
-                    device=self.device,
-                    converted_dir=self.converted_dir,
-                    cache_path=self.cache_path,
-                    source_lang=source,
-                    target_lang=target,
+                    model, source_lang=source, target_lang=target, **self.engine
                 )
             return self._loaded[source, target]
 

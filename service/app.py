@@ -24,7 +24,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def default_registry(settings: Settings):
-    from models import ModelRegistry
+    from models.registry import ModelRegistry
 
     return ModelRegistry.from_settings(settings)
 

@@ -96,6 +96,15 @@ class Settings:
         """CTranslate2 conversions of the models, one directory each."""
         return self.data_dir / "ct2"
 
+    def engine_options(self) -> dict[str, object]:
+        """How `models.translator.load_translator` loads a model under these settings."""
+        return {
+            "backend": self.backend,
+            "device": self.device,
+            "converted_dir": self.converted_dir,
+            "cache_path": self.translation_cache,
+        }
+
     def model_for(self, source: str, target: str) -> str:
         """The configured model of a direction (zh-en or en-zh)."""
         return self.model_zh_en if (source, target) == ("zh", "en") else self.model_en_zh

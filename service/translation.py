@@ -10,8 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Hashable, Sequence
 
-from models import TranslatedText
-from models.translator import assemble_lines, join_lines
+from models.translator import TranslatedText, assemble_lines, join_lines
 from service.batcher import MicroBatcher
 from service.metrics import Metrics
 from service.pipeline import TranslatorFor

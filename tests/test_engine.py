@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from models import ModelRegistry, load_translator
 from models.batching import token_batches
 from models.decoding import DecodingOptions
+from models.registry import ModelRegistry
+from models.translator import load_translator
 from text.errors import InputError, ModelUnavailable
 from text.segment import split_sentences
 

@@ -225,7 +225,7 @@ def test_score_alignment_means_confidence_and_skips_roundtrip_without_model():
 
 
 def test_score_alignment_with_the_engines_translators(tiny_model_dir, tiny_model_en_zh_dir):
-    from models import load_translator
+    from models.translator import load_translator
 
     forward = load_translator(str(tiny_model_dir), backend="transformers")
     back = load_translator(str(tiny_model_en_zh_dir), backend="transformers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from models.decoding import BACKENDS
@@ -22,18 +23,22 @@ def add_engine_arguments(parser: argparse.ArgumentParser, *, model_help: str | N
 
 
 def add_beam_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--beam", type=beam_size, metavar="N", help="beam size (default 4)")
+    parser.add_argument("--beam", type=at_least(1), metavar="N", help="beam size (default 4)")
 
 
-def beam_size(text: str) -> int:
-    """A beam size option: a whole number of at least 1 (argparse reports anything else)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number >= minimum (argparse reports anything else)."""
+
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return whole_number
 
 
 def engine_settings(args: argparse.Namespace, **overrides: object) -> Settings:
@@ -62,10 +67,7 @@ def load_model(
     quiet_transformers()
     return load_translator(
         model or settings.model_for(source, target),
-        backend=settings.backend,
-        device=settings.device,
-        converted_dir=settings.converted_dir,
-        cache_path=settings.translation_cache,
         source_lang=source,
         target_lang=target,
+        **settings.engine_options(),
     )

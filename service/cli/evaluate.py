@@ -14,8 +14,16 @@ from tqdm import tqdm
 from quality import evaluate, format_table, read_parallel
 from quality.bootstrap import DEFAULT_SAMPLES, DEFAULT_SEED
 from quality.metrics import TOKENIZERS, tokenizer_for
-from service.cli.engine import add_beam_argument, add_engine_arguments, engine_settings, load_model
+from service.cli.engine import (
+    add_beam_argument,
+    add_engine_arguments,
+    at_least,
+    engine_settings,
+    load_model,
+)
 from text.errors import InputError
+
+COUNT = at_least(0)  # a non-negative whole number
 
 
 def register(subparsers) -> None:
@@ -41,11 +49,11 @@ def register(subparsers) -> None:
         parser, model_help="model id or directory for --src (default: the zh->en setting)"
     )
     parser.add_argument(
-        "--batch-size", type=count, default=32, metavar="N", help="sentences per batch (--src)"
+        "--batch-size", type=COUNT, default=32, metavar="N", help="sentences per batch (--src)"
     )
     add_beam_argument(parser)
     parser.add_argument(
-        "--max-length", type=count, metavar="N", help="maximum output tokens a sentence (--src)"
+        "--max-length", type=COUNT, metavar="N", help="maximum output tokens a sentence (--src)"
     )
     parser.add_argument("--out", type=Path, metavar="HYP", help="write the --src translations here")
     parser.add_argument("--format", choices=("table", "json"), default="table")
@@ -57,30 +65,19 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--bootstrap",
-        type=count,
+        type=COUNT,
         default=DEFAULT_SAMPLES,
         metavar="N",
         help="bootstrap resamples for CIs and p-values; 0 turns them off (default %(default)s)",
     )
     parser.add_argument(
-        "--seed", type=count, default=DEFAULT_SEED, help="resampling seed (default %(default)s)"
+        "--seed", type=COUNT, default=DEFAULT_SEED, help="resampling seed (default %(default)s)"
     )
     parser.add_argument(
-        "--width", type=count, default=1, help="decimals in the output (default %(default)s)"
+        "--width", type=COUNT, default=1, help="decimals in the output (default %(default)s)"
     )
     parser.add_argument("--plot", type=Path, metavar="PATH.png", help="write score charts here")
     parser.set_defaults(run=run)
-
-
-def count(text: str) -> int:
-    """A non-negative integer option (argparse reports anything else as a usage error)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

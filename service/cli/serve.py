@@ -6,7 +6,8 @@ import argparse
 import logging
 from pathlib import Path
 
-from service.settings import REPO_SEEDS, Settings
+from service.cli.engine import add_engine_arguments, engine_settings
+from service.settings import REPO_SEEDS
 from text.errors import InputError
 
 
@@ -19,10 +20,8 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--model", help="zh→en model: hub id or local directory")
+    add_engine_arguments(parser, model_help="zh→en model: hub id or local directory")
     parser.add_argument("--model-en-zh", help="en→zh model: hub id or local directory")
-    parser.add_argument("--backend", choices=["ct2", "transformers"], help="engine backend")
-    parser.add_argument("--device", help="auto | cpu | cuda")
     parser.add_argument("--data-dir", type=Path, help="store, caches, conversions")
     parser.add_argument(
         "--seeds",
@@ -38,12 +37,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    settings = Settings.from_env(
-        data_dir=args.data_dir,
-        model_zh_en=args.model,
-        model_en_zh=args.model_en_zh,
-        backend=args.backend,
-        device=args.device,
+    settings = engine_settings(
+        args, data_dir=args.data_dir, model_zh_en=args.model, model_en_zh=args.model_en_zh
     )
     seeds = None if args.no_seeds else args.seeds
     if seeds is not None and not seeds.is_dir():
