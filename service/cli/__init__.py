@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from service.cli import align, evaluate, serve, translate
+from service.cli import align, eval_align, evaluate, serve, translate
 from text.errors import BitextError
 
-COMMANDS = (translate, align, evaluate, serve)
+COMMANDS = (translate, align, eval_align, evaluate, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,31 +1,51 @@
-"""`bitext align` and `bitext eval-align`: a thin layer over the alignment package."""
+"""`bitext align`: one document pair, or many at once, over the alignment package.
+
+Pairs come as SRC TGT, a list file, or two directories of same-named files (as Vecalign takes
+lists); with many pairs each one's beads go to a file in --out-dir. --gold scores the beads in
+the same run, the way `bitext eval-align` does.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from alignment.beads import FORMATS
+from alignment.modes import AlignMode
+from service.cli.eval_align import print_scores
 from text.errors import InputError
-from text.files import read_text
-from text.language import check_language, detect_language
+from text.files import read_nonempty, read_sentences
+from text.language import check_language
+
+SUFFIXES = {"vecalign": ".align", "tsv": ".tsv", "jsonl": ".jsonl"}
 
 
 def register(subparsers) -> None:
     align = subparsers.add_parser(
         "align",
-        help="align the sentences of a Chinese and an English document",
-        description="Align SRC and TGT sentence by sentence; beads go to stdout.",
+        help="align the sentences of Chinese and English documents",
+        description="Align SRC and TGT sentence by sentence (beads go to stdout or --out), or "
+        "many pairs at once: --list FILE or --src-dir/--tgt-dir, beads to --out-dir.",
     )
-    align.add_argument("src", type=Path, metavar="SRC")
-    align.add_argument("tgt", type=Path, metavar="TGT")
+    align.add_argument("src", type=Path, metavar="SRC", nargs="?")
+    align.add_argument("tgt", type=Path, metavar="TGT", nargs="?")
+    align.add_argument(
+        "--list",
+        type=Path,
+        metavar="FILE",
+        help="pairs, one a line: SRC and TGT paths separated by a tab or spaces (relative to "
+        "the list's folder)",
+    )
+    align.add_argument("--src-dir", type=Path, help="source documents (pairs: same file names)")
+    align.add_argument("--tgt-dir", type=Path, help="target documents")
     align.add_argument("--src-lang", required=True, help="zh or en")
     align.add_argument("--tgt-lang", required=True, help="zh or en")
     align.add_argument(
         "--mode",
-        choices=("parallel", "comparable"),
-        default="parallel",
+        choices=list(AlignMode),
+        default=AlignMode.PARALLEL,
         help="parallel: a translation, beads cover every sentence in order; "
         "comparable: same subject, only the sentences that say the same thing (default: parallel)",
     )
@@ -41,7 +61,21 @@ def register(subparsers) -> None:
         help="set an alignment knob, e.g. max_bead=6 or weights.skip=0.8 (repeatable; "
         "the knobs are listed in docs/alignment.md)",
     )
-    align.add_argument("--format", choices=("vecalign", "tsv", "jsonl"), default="vecalign")
+    align.add_argument(
+        "--format",
+        choices=(*FORMATS, "moses"),
+        default="vecalign",
+        help="vecalign ([i]:[j]:score), tsv (hunalign's src<TAB>tgt<TAB>score), jsonl, or "
+        "moses (two line-aligned files, as OPUS ships them: needs --out or --out-dir)",
+    )
+    align.add_argument("--out", type=Path, help="one pair: write here (moses: a path prefix)")
+    align.add_argument("--out-dir", type=Path, help="many pairs: one output per pair, here")
+    align.add_argument(
+        "--gold",
+        type=Path,
+        help="gold beads to score against (a file; with many pairs, a directory of files "
+        "named after the source files, with or without .align)",
+    )
     align.add_argument(
         "--mt",
         action="store_true",
@@ -50,113 +84,169 @@ def register(subparsers) -> None:
     )
     align.set_defaults(run=run_align)
 
-    evaluate = subparsers.add_parser(
-        "eval-align",
-        help="strict/lax precision, recall and F1 of alignments against gold (Vecalign's)",
-        description="PRED and GOLD: two Vecalign-format files, or two directories of "
-        "same-named files (scores are summed over the files).",
-    )
-    evaluate.add_argument("pred", type=Path, metavar="PRED")
-    evaluate.add_argument("gold", type=Path, metavar="GOLD")
-    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
-    evaluate.set_defaults(run=run_eval)
+
+@dataclass(frozen=True)
+class Pair:
+    name: str  # the source file's name: names the outputs and the gold file
+    src: Path
+    tgt: Path
 
 
-def read_nonempty(path: Path) -> str:
-    text = read_text(path)
-    if not text.strip():
-        raise InputError(f"{path}: empty file")
-    return text
+def pairs_of(args: argparse.Namespace) -> list[Pair]:
+    """The pairs the arguments name: exactly one of SRC TGT, --list, --src-dir/--tgt-dir."""
+    given = [args.src is not None, args.list is not None, args.src_dir is not None]
+    if sum(given) != 1 or (args.src is not None) != (args.tgt is not None):
+        raise InputError("name the documents one way: SRC TGT, --list FILE, or --src-dir/--tgt-dir")
+    if args.src is not None:
+        return [Pair(args.src.name, args.src, args.tgt)]
+    if args.list is not None:
+        return _listed(args.list)
+    if args.tgt_dir is None:
+        raise InputError("--src-dir needs --tgt-dir")
+    for folder in (args.src_dir, args.tgt_dir):
+        if not folder.is_dir():
+            raise InputError(f"{folder}: not a directory")
+    names = sorted(p.name for p in args.src_dir.iterdir() if p.is_file())
+    missing = [n for n in names if not (args.tgt_dir / n).is_file()]
+    if not names or missing:
+        raise InputError(f"{args.tgt_dir} lacks: {', '.join(missing) or 'any source file'}")
+    return [Pair(n, args.src_dir / n, args.tgt_dir / n) for n in names]
 
 
-def _check_language(path: Path, text: str, lang: str) -> None:
-    """Catch swapped or wrong --*-lang flags before a long, meaningless alignment."""
-    try:
-        detected = detect_language(text)
-    except InputError:  # no letters at all: nothing to contradict the flag
-        return
-    if detected != lang:
-        name = {"zh": "Chinese", "en": "English"}[lang]
-        raise InputError(f"{path} does not look like {name}; check --src-lang/--tgt-lang")
-
-
-def sentences(path: Path, lang: str, presplit: bool) -> list[str]:
-    text = read_nonempty(path)
-    _check_language(path, text, lang)
-    if presplit:
-        return text.splitlines()
-    from text.segment import split_sentences
-
-    return [s for line in text.splitlines() for s in split_sentences(line, lang)]
+def _listed(path: Path) -> list[Pair]:
+    pairs = []
+    for number, line in enumerate(read_nonempty(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        fields = line.split("\t") if "\t" in line else line.split()
+        if len(fields) != 2:
+            raise InputError(f"{path} line {number}: expected SRC and TGT, got {line!r}")
+        src, tgt = (path.parent / field.strip() for field in fields)
+        pairs.append(Pair(src.name, src, tgt))
+    names = [pair.name for pair in pairs]
+    if len(set(names)) != len(names):
+        raise InputError(f"{path}: two source files share a name, so their outputs would too")
+    return pairs
 
 
 def run_align(args: argparse.Namespace) -> int:
-    from alignment import align_comparable, align_parallel, format_beads, load_encoder
-    from service.cli.engine import load_model
+    from alignment import align_documents, load_encoder
     from service.settings import Settings
 
     for flag in (args.src_lang, args.tgt_lang):
         check_language(flag)
     if args.src_lang == args.tgt_lang:
         raise InputError("--src-lang and --tgt-lang must differ (one zh, one en)")
-    if args.mt and args.mode != "parallel":
+    if args.mt and args.mode != AlignMode.PARALLEL:
         raise InputError("--mt works in parallel mode only")
-    src = sentences(args.src, args.src_lang, args.presplit)
-    tgt = sentences(args.tgt, args.tgt_lang, args.presplit)
+    pairs = pairs_of(args)
+    _check_outputs(args, pairs)
+    golds = _gold_files(args.gold, pairs) if args.gold else None
     settings = Settings.from_env(encoder=args.encoder)
     config = settings.align.replace_options(args.option)
-    translations = None
-    if args.mt:  # before the encoder loads: a missing model fails fast, with the fix
-        translator = load_model(settings, args.src_lang, args.tgt_lang)
-        translations = [t.text for t in translator.translate_batch(src)]
-    encoder = load_encoder(settings.encoder, cache_dir=settings.embedding_cache_dir)
-    if args.mode == "parallel":
-        beads = align_parallel(
+    documents = [_read(pair, args) for pair in pairs]  # every file checked before the work
+    translate = _translator(settings, args) if args.mt else None
+    encoder = load_encoder(settings.encoder, cache_dir=settings.embedding_cache_dir, progress=True)
+    predicted = []
+    for pair, (src, tgt) in zip(pairs, _progress(documents), strict=True):
+        beads = align_documents(
             src,
             tgt,
+            mode=args.mode,
             encoder=encoder,
             src_lang=args.src_lang,
             tgt_lang=args.tgt_lang,
-            translations=translations,
+            translations=translate(src) if translate else None,
             config=config,
         )
-    else:
-        beads = align_comparable(src, tgt, encoder=encoder)
-    formatted = format_beads(
-        beads, args.format, src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang
+        _write(args, pair, beads, src, tgt, many=len(pairs) > 1)
+        predicted.append(beads)
+    if golds is not None:
+        from alignment import read_beads, score_documents
+
+        gold = [read_beads(read_nonempty(path)) for path in golds]
+        to_files = args.out is not None or args.out_dir is not None
+        print_scores(
+            score_documents(predicted, gold), len(pairs), sys.stdout if to_files else sys.stderr
+        )
+    return 0
+
+
+def _read(pair: Pair, args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    return (
+        read_sentences(pair.src, args.src_lang, presplit=args.presplit),
+        read_sentences(pair.tgt, args.tgt_lang, presplit=args.presplit),
     )
-    sys.stdout.write(formatted)
-    return 0
 
 
-def _pairs_of_files(pred: Path, gold: Path) -> list[tuple[Path, Path]]:
-    if pred.is_dir() != gold.is_dir():
-        raise InputError("PRED and GOLD must both be files or both be directories")
-    if not pred.is_dir():
-        return [(pred, gold)]
-    names = sorted(p.name for p in gold.iterdir() if p.is_file())
-    missing = [n for n in names if not (pred / n).is_file()]
-    if not names or missing:
-        raise InputError(f"{pred} lacks predictions for: {', '.join(missing) or 'any gold file'}")
-    return [(pred / n, gold / n) for n in names]
+def _check_outputs(args: argparse.Namespace, pairs: list[Pair]) -> None:
+    if len(pairs) > 1 and args.out_dir is None:
+        raise InputError("many pairs write one output each: give --out-dir DIR")
+    if len(pairs) == 1 and args.out_dir is not None:
+        raise InputError("one pair writes to stdout or --out FILE; --out-dir is for many pairs")
+    if len(pairs) > 1 and args.out is not None:
+        raise InputError("--out names one output; with many pairs use --out-dir DIR")
+    if args.format == "moses" and args.out is None and args.out_dir is None:
+        raise InputError("--format moses writes two files: give --out PREFIX")
 
 
-def run_eval(args: argparse.Namespace) -> int:
-    from alignment import read_beads, score_documents
+def _gold_files(gold: Path, pairs: list[Pair]) -> list[Path]:
+    if len(pairs) == 1:
+        return [gold]
+    if not gold.is_dir():
+        raise InputError(f"--gold {gold}: with many pairs, a directory of gold files")
+    found = []
+    for pair in pairs:
+        path = next(
+            (p for p in (gold / pair.name, gold / f"{pair.name}.align") if p.is_file()), None
+        )
+        if path is None:
+            raise InputError(f"--gold {gold}: no {pair.name} or {pair.name}.align in it")
+        found.append(path)
+    return found
 
-    pairs = _pairs_of_files(args.pred, args.gold)
-    predicted = [read_beads(read_nonempty(p)) for p, _ in pairs]
-    gold = [read_beads(read_nonempty(g)) for _, g in pairs]
-    scores = score_documents(predicted, gold)
-    if args.json:
-        print(json.dumps(scores.__dict__ | {"files": len(pairs)}))
-        return 0
-    print(f"{'':10} {'strict':>7} {'lax':>7}")
-    for name, strict, lax in (
-        ("precision", scores.strict_precision, scores.lax_precision),
-        ("recall", scores.strict_recall, scores.lax_recall),
-        ("F1", scores.strict_f1, scores.lax_f1),
-    ):
-        print(f"{name:10} {strict:7.3f} {lax:7.3f}")
-    print(f"files: {len(pairs)}  signature: {scores.signature}")
-    return 0
+
+def _translator(settings, args: argparse.Namespace):
+    """The source sentences machine-translated (loaded before the encoder: a missing model
+    fails fast, with the fix)."""
+    from service.cli.engine import load_model
+
+    translator = load_model(settings, args.src_lang, args.tgt_lang)
+    return lambda sentences: [t.text for t in translator.translate_batch(sentences)]
+
+
+def _progress(documents: list) -> list:
+    """A bar over the pairs when there are several (on a terminal only)."""
+    if len(documents) < 2:
+        return documents
+    from tqdm import tqdm
+
+    return tqdm(documents, desc="pairs", unit="pair", disable=None)
+
+
+def _write(args, pair: Pair, beads, src: list[str], tgt: list[str], *, many: bool) -> None:
+    from alignment.beads import format_beads, moses_sides
+
+    langs = {"src_lang": args.src_lang, "tgt_lang": args.tgt_lang}
+    if args.format == "moses":
+        prefix = args.out_dir / pair.name if many else args.out
+        for lang, text in zip(
+            (args.src_lang, args.tgt_lang), moses_sides(beads, src, tgt, **langs), strict=True
+        ):
+            _save(Path(f"{prefix}.{lang}"), text)
+        return
+    text = format_beads(beads, args.format, src, tgt, **langs)
+    if many:
+        _save(args.out_dir / f"{pair.name}{SUFFIXES[args.format]}", text)
+    elif args.out is not None:
+        _save(args.out, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _save(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"{path}: cannot write ({error.strerror})") from None

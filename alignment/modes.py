@@ -1,0 +1,46 @@
+"""The two ways to align two documents, behind one call: the CLI, the service and corpus jobs
+choose the mode by name and get beads back the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from alignment.beads import Bead
+from alignment.comparable import align_comparable
+from alignment.config import DEFAULT_CONFIG, AlignConfig
+from alignment.embed import Encoder
+from alignment.parallel import align_parallel
+from text.errors import InputError
+
+
+class AlignMode(StrEnum):
+    PARALLEL = "parallel"  # a translation: beads cover every sentence, in order
+    COMPARABLE = "comparable"  # the same subject: only the sentences that say the same thing
+
+
+def align_documents(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    mode: AlignMode | str,
+    encoder: Encoder,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    translations: Sequence[str] | None = None,
+    config: AlignConfig = DEFAULT_CONFIG,
+) -> list[Bead]:
+    """`align_parallel` or `align_comparable`; translations (of src) serve parallel mode."""
+    if AlignMode(mode) is AlignMode.PARALLEL:
+        return align_parallel(
+            src,
+            tgt,
+            encoder=encoder,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            translations=translations,
+            config=config,
+        )
+    if translations is not None:
+        raise InputError("machine translations are a parallel-mode signal; --mt needs it")
+    return align_comparable(src, tgt, encoder=encoder)
