@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from service import __version__
 from service.dependencies import Services
 from service.errors import LimitExceeded, NotFound
 from service.metrics import Metrics
@@ -57,7 +58,7 @@ def create_app(
     app = FastAPI(
         title="bitext",
         description="Chinese→English translation and cross-lingual alignment.",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
     )
     app.state.metrics = metrics

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from service.errors import NotFound
 from service.pipeline import Pipeline, StoredTranslations
 from service.tables import Alignment, AlignmentPair, Document
+from text.segment import join_sentences
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,6 @@ class AlignmentReport:
     def title(self, document_id: int) -> str:
         return self.documents[document_id].title
 
-    def unaligned_source(self) -> list[int]:
-        aligned = {i for p in self.alignment.pairs for i in p.source}
-        return [s.index for s in self.source.sentences if s.index not in aligned]
-
     def unaligned_target(self, document_id: int) -> list[int]:
         aligned = {
             i for p in self.alignment.pairs if p.target_document_id == document_id for i in p.target
@@ -57,9 +54,8 @@ class AlignmentReport:
 
 
 def joined(document: Document, indices: list[int]) -> str:
-    """The sentences of a bead side as one text, written the way the language joins sentences."""
-    separator = "" if document.language == "zh" else " "
-    return separator.join(document.sentences[i].text for i in indices)
+    """The sentences of a bead side as one text, written the way the document's language does."""
+    return join_sentences([document.sentences[i].text for i in indices], document.language)
 
 
 def load_report(pipeline: Pipeline, alignment_id: int) -> AlignmentReport:
