@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from service import __version__
 from service.dependencies import Services
-from service.errors import LimitExceeded, NotFound
+from service.errors import LimitExceeded, NotStored
 from service.metrics import Metrics
 from service.routers import alignments, documents, health, models, pages, translate
 from service.settings import REPO_SEEDS, Settings
@@ -88,7 +88,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     # Most specific first: LimitExceeded is an InputError.
     app.add_exception_handler(LimitExceeded, _error(413))
     app.add_exception_handler(InputError, _error(422))
-    app.add_exception_handler(NotFound, _error(404))
+    app.add_exception_handler(NotStored, _error(404))
     app.add_exception_handler(ModelUnavailable, _error(503))
 
 

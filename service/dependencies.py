@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from service.jobs import AlignMode
 from service.metrics import Metrics
 from service.pipeline import Pipeline
 from service.settings import Settings
@@ -55,10 +56,10 @@ class Services:
             for document in pipeline.ingest_directory(seeds_dir):
                 log.info("ingested seed %s (%s)", document.title, document.language)
                 if document.language == "zh":
-                    store.create_alignment(document.id, None, "comparable")
-        for summary in store.list_documents("zh"):
+                    store.alignments.create(document.id, None, AlignMode.COMPARABLE)
+        for summary in store.documents.summaries("zh"):
             services.worker.submit(pipeline.translate_document, summary.id)
-        for alignment_id in store.alignments_to_run():
+        for alignment_id in store.alignments.to_run():
             services.worker.submit(pipeline.run_alignment, alignment_id)
         return services
 

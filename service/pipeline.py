@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.errors import NotFound
+from service.errors import NotStored
+from service.jobs import AlignMode, JobStatus
 from service.metrics import Metrics
-from service.store import Store
-from service.tables import AlignmentCandidate, AlignmentPair, Document, Translation
+from service.store import FoundPair, RankedDocument, Store
+from service.store.tables import Document, Translation
 from text.errors import InputError, ModelUnavailable
 from text.language import detect_language, other_language
 from text.segment import split_lines
@@ -77,7 +78,7 @@ class Pipeline:
             for line, line_sentences in enumerate(split_lines(text, language))
             for sentence in line_sentences
         ]
-        return self.store.add_document(
+        return self.store.documents.add(
             title=(title or "").strip() or default_title(text),
             language=language,
             text=text,
@@ -110,13 +111,13 @@ class Pipeline:
             translator = self.translator_for(document.language, other_language(document.language))
         except ModelUnavailable as error:
             return StoredTranslations(None, {}, str(error))
-        done = self.store.translations(document.id, translator.model)
+        done = self.store.translations.of_document(document.id, translator.model)
         pending = len(done) < len(document.sentences)
         return StoredTranslations(translator.model, done, "translating" if pending else None)
 
     def translate_document(self, document_id: int) -> StoredTranslations:
         """Translate the sentences the current model has not translated yet, and store them."""
-        document = self.store.get_document(document_id)
+        document = self.store.documents.get(document_id)
         stored = self.translations_of(document)
         missing = [s for s in document.sentences if s.index not in stored.by_index]
         direction = f"{document.language}-{other_language(document.language)}"
@@ -128,7 +129,7 @@ class Pipeline:
         results = translator.translate_batch([s.text for s in missing])
         if self.metrics:
             self.metrics.count_translated(document.language, translator.target_lang, results)
-        self.store.save_translations(
+        self.store.translations.save(
             translator.model,
             [(s.id, r.text, r.confidence) for s, r in zip(missing, results, strict=True)],
         )
@@ -145,11 +146,11 @@ class Pipeline:
             return self._encoder
 
     def check_alignment_request(self, source_id: int, targets: Sequence[int] | None) -> None:
-        """Raise NotFound (unknown id) or InputError (wrong language) before queueing."""
-        documents = self.store.get_documents([source_id, *(targets or [])])
+        """Raise NotStored (unknown id) or InputError (wrong language) before queueing."""
+        documents = self.store.documents.get_many([source_id, *(targets or [])])
         missing = [i for i in [source_id, *(targets or [])] if i not in documents]
         if missing:
-            raise NotFound(f"no document with id {missing[0]}")
+            raise NotStored(f"no document with id {missing[0]}")
         source = documents[source_id]
         for target in targets or []:
             if target == source_id or documents[target].language == source.language:
@@ -160,24 +161,24 @@ class Pipeline:
 
     def run_alignment(self, alignment_id: int) -> None:
         """Worker job: rank, align, translate and score; the outcome is recorded in the store."""
-        self.store.set_alignment_status(alignment_id, "running")
+        self.store.alignments.set_status(alignment_id, JobStatus.RUNNING)
         try:
             self._align(alignment_id)
         except Exception as error:  # recorded for the user, who sees status "failed"
             log.exception("alignment %s failed", alignment_id)
-            self.store.set_alignment_status(
-                alignment_id, "failed", f"{type(error).__name__}: {error}"
+            self.store.alignments.set_status(
+                alignment_id, JobStatus.FAILED, f"{type(error).__name__}: {error}"
             )
 
     def _align(self, alignment_id: int) -> None:
         from alignment import rank_documents
 
-        alignment = self.store.get_alignment(alignment_id)
-        source = self.store.get_document(alignment.source_document_id)
+        alignment = self.store.alignments.get(alignment_id)
+        source = self.store.documents.get(alignment.source_document_id)
         candidate_ids = alignment.requested_targets or [
-            d.id for d in self.store.list_documents(other_language(source.language))
+            d.id for d in self.store.documents.summaries(other_language(source.language))
         ]
-        candidates = self.store.get_documents(candidate_ids)
+        candidates = self.store.documents.get_many(candidate_ids)
         source_text = [s.text for s in source.sentences]
         target_text = {i: [s.text for s in d.sentences] for i, d in candidates.items()}
         encoder = self.encoder()
@@ -195,7 +196,7 @@ class Pipeline:
         chosen = alignment.requested_targets or [m.document for m in ranking if m.shares_topics]
         translated = self.translate_document(source.id)
 
-        pairs: list[AlignmentPair] = []
+        pairs: list[FoundPair] = []
         document_scores: dict[int, dict] = {}
         for target_id in chosen:
             target_pairs, document_scores[target_id] = self._align_document(
@@ -208,22 +209,21 @@ class Pipeline:
                 translated,
             )
             pairs += target_pairs
-        rows = [
-            AlignmentCandidate(
+        ranked = [
+            RankedDocument(
                 document_id=match.document,
-                rank=rank,
                 topic_score=float(match.score),
                 shares_topics=bool(match.shares_topics),
                 aligned=match.document in chosen,
                 scores=document_scores.get(match.document),
             )
-            for rank, match in enumerate(ranking)
+            for match in ranking
         ]
-        self.store.finish_alignment(
+        self.store.alignments.finish(
             alignment_id,
             encoder=encoder.name,
             model=translated.model,
-            candidates=rows,
+            ranking=ranked,
             pairs=pairs,
         )
 
@@ -234,9 +234,9 @@ class Pipeline:
         target_id: int,
         target_lang: str,
         encoder: object,
-        mode: str,
+        mode: AlignMode,
         translated: StoredTranslations,
-    ) -> tuple[list[AlignmentPair], dict]:
+    ) -> tuple[list[FoundPair], dict]:
         """Pairs (beads with both sides) with their scores, and the document pair's scores.
 
         Translation quality needs every source sentence translated; without the model only the
@@ -245,7 +245,7 @@ class Pipeline:
         from alignment import align_comparable, align_parallel
         from quality import coverage, score_alignment
 
-        if mode == "parallel":
+        if mode == AlignMode.PARALLEL:
             source_lang = other_language(target_lang)
             beads = align_parallel(
                 source, target, encoder=encoder, src_lang=source_lang, tgt_lang=target_lang
@@ -261,7 +261,7 @@ class Pipeline:
                 [translated.by_index[i] for i in range(len(source))],
                 back_translator=self._translator_or_none(target_lang, other_language(target_lang)),
                 lang=target_lang,
-                reference="human" if mode == "parallel" else "pseudo",
+                reference="human" if mode == AlignMode.PARALLEL else "pseudo",
             )
             pair_scores = [p.to_dict() if p else None for p in scored.pairs]
             document = {k: v for k, v in scored.to_dict().items() if k != "pairs"}
@@ -269,7 +269,7 @@ class Pipeline:
             pair_scores = [None] * len(beads)
             document = {"coverage": coverage(beads, len(source), len(target)).to_dict()}
         pairs = [
-            AlignmentPair(
+            FoundPair(
                 target_document_id=target_id,
                 source=list(bead.source),
                 target=list(bead.target),

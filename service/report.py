@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.errors import NotFound
+from service.jobs import JobStatus
 from service.pipeline import Pipeline, StoredTranslations
-from service.tables import Alignment, AlignmentPair, Document
+from service.store.tables import Alignment, AlignmentPair, Document
 from text.segment import join_sentences
 
 
@@ -41,7 +41,7 @@ class AlignmentReport:
 
     @property
     def done(self) -> bool:
-        return self.alignment.status == "done"
+        return self.alignment.status == JobStatus.DONE
 
     def title(self, document_id: int) -> str:
         return self.documents[document_id].title
@@ -59,12 +59,10 @@ def joined(document: Document, indices: list[int]) -> str:
 
 
 def load_report(pipeline: Pipeline, alignment_id: int) -> AlignmentReport:
-    alignment = pipeline.store.get_alignment(alignment_id)
-    if alignment is None:
-        raise NotFound(f"no alignment with id {alignment_id}")
+    alignment = pipeline.store.alignments.get(alignment_id)
     ids = {alignment.source_document_id, *(c.document_id for c in alignment.candidates)}
     ids |= set(alignment.requested_targets or [])
-    documents = pipeline.store.get_documents(sorted(ids))
+    documents = pipeline.store.documents.get_many(sorted(ids))
     source = documents[alignment.source_document_id]
     translations = pipeline.translations_of(source)
     pairs = [

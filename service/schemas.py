@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from service.jobs import AlignMode, JobStatus
+
 Language = Literal["zh", "en"]
 
 
@@ -86,12 +88,12 @@ class DocumentOut(BaseModel):
 class AlignmentRequest(Strict):
     source_document: int
     target_documents: list[int] | None = None
-    mode: Literal["comparable", "parallel"] = "comparable"
+    mode: AlignMode = AlignMode.COMPARABLE
 
 
 class AlignmentCreated(BaseModel):
     id: int
-    status: str
+    status: JobStatus
 
 
 class TopicRank(BaseModel):
@@ -116,9 +118,9 @@ class PairOut(BaseModel):
 
 class AlignmentOut(BaseModel):
     id: int
-    status: str
+    status: JobStatus
     error: str | None = None
-    mode: str
+    mode: AlignMode
     source_document: int
     target_documents: list[int] | None
     encoder: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Response, status
 
 from service.dependencies import ServicesDep
-from service.errors import NotFound, over_limit
+from service.errors import over_limit
 from service.exports import MEDIA_TYPES, WRITERS
 from service.report import load_report
 from service.schemas import AlignmentCreated, AlignmentOut, AlignmentRequest
@@ -30,12 +30,11 @@ def create_alignment(
             raise HTTPException(422, "target_documents is empty: give ids, or null for all")
         targets = list(dict.fromkeys(targets))
     services.pipeline.check_alignment_request(request.source_document, targets)
-    existing = services.store.find_alignment(request.source_document, targets, request.mode)
-    if existing is not None:
+    alignment = services.store.alignments.find(request.source_document, targets, request.mode)
+    if alignment is not None:
         response.status_code = status.HTTP_200_OK
-        alignment = services.store.get_alignment(existing)
     else:
-        alignment = services.store.create_alignment(request.source_document, targets, request.mode)
+        alignment = services.store.alignments.create(request.source_document, targets, request.mode)
         services.worker.submit(services.pipeline.run_alignment, alignment.id)
     return AlignmentCreated(id=alignment.id, status=alignment.status)
 
@@ -48,7 +47,7 @@ def create_alignment(
 )
 def export_alignment(alignment_id: int, fmt: str, services: ServicesDep) -> Response:
     if fmt not in WRITERS:
-        raise NotFound(f"no export format {fmt!r}; use one of {', '.join(WRITERS)}")
+        raise HTTPException(404, f"no export format {fmt!r}; use one of {', '.join(WRITERS)}")
     report = load_report(services.pipeline, alignment_id)
     if not report.done:
         raise HTTPException(409, f"alignment {alignment_id} is {report.alignment.status}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from service.dependencies import ServicesDep
-from service.errors import NotFound, over_limit
+from service.errors import over_limit
 from service.schemas import DocumentList, DocumentOut, DocumentRequest, DocumentSummary
-from service.tables import Document
+from service.store.tables import Document
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
@@ -57,13 +57,10 @@ def create_document(
 @router.get("", response_model=DocumentList)
 def list_documents(services: ServicesDep) -> DocumentList:
     return DocumentList(
-        documents=[DocumentSummary(**vars(d)) for d in services.store.list_documents()]
+        documents=[DocumentSummary(**d._asdict()) for d in services.store.documents.summaries()]
     )
 
 
 @router.get("/{document_id}", response_model=DocumentOut)
 def get_document(document_id: int, services: ServicesDep) -> DocumentOut:
-    document = services.store.get_document(document_id)
-    if document is None:
-        raise NotFound(f"no document with id {document_id}")
-    return document_out(services, document)
+    return document_out(services, services.store.documents.get(document_id))

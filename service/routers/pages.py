@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from service.dependencies import ServicesDep
-from service.errors import NotFound
+from service.jobs import AlignMode, JobStatus
 from service.report import load_report
 from service.views import HIGH, MEDIUM, side_by_side
 
@@ -25,6 +25,7 @@ ENVIRONMENT = Environment(
     autoescape=True,  # every piece of text is escaped, whatever the template's name
 )
 ENVIRONMENT.filters["number"] = number
+ENVIRONMENT.globals.update(JobStatus=JobStatus, AlignMode=AlignMode)
 TEMPLATES = Jinja2Templates(env=ENVIRONMENT)
 
 router = APIRouter(include_in_schema=False)
@@ -36,18 +37,16 @@ def corpus(request: Request, services: ServicesDep) -> HTMLResponse:
         request,
         "corpus.html",
         {
-            "documents": services.store.list_documents(),
-            "alignments": services.store.list_alignments(),
-            "titles": {d.id: d.title for d in services.store.list_documents()},
+            "documents": services.store.documents.summaries(),
+            "alignments": services.store.alignments.all(),
+            "titles": {d.id: d.title for d in services.store.documents.summaries()},
         },
     )
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 def document_page(request: Request, document_id: int, services: ServicesDep) -> HTMLResponse:
-    document = services.store.get_document(document_id)
-    if document is None:
-        raise NotFound(f"no document with id {document_id}")
+    document = services.store.documents.get(document_id)
     stored = services.pipeline.translations_of(document) if document.language == "zh" else None
     return TEMPLATES.TemplateResponse(
         request, "document.html", {"document": document, "translations": stored}
