@@ -13,8 +13,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from models import ModelRegistry
 from service import __version__
-from service.dependencies import Services
+from service.dependencies import start, stop
 from service.errors import LimitExceeded, NotStored
 from service.metrics import Metrics
 from service.routers import alignments, documents, health, models, pages, translate
@@ -24,20 +25,14 @@ from text.errors import InputError, ModelUnavailable
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def default_registry(settings: Settings):
-    from models import ModelRegistry
-
-    return ModelRegistry.from_settings(settings)
-
-
 def create_app(
     settings: Settings,
     *,
     seeds_dir: Path | None = REPO_SEEDS,
-    registry: object | None = None,
+    registry: ModelRegistry | None = None,
     encoder: object | None = None,
 ) -> FastAPI:
-    """Build the app; the store, models and worker start with the app's lifespan.
+    """Build the app; the store, models, worker and use cases start with the app's lifespan.
 
     `registry` (models.ModelRegistry) and `encoder` (alignment.Encoder) may be passed in to share
     loaded models between apps; by default they come from the settings.
@@ -46,14 +41,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        services = Services.start(
-            settings, metrics, registry or default_registry(settings), seeds_dir, encoder
-        )
-        app.state.services = services
+        model_registry = registry or ModelRegistry.from_settings(settings)
+        start(app.state, settings, metrics, model_registry, seeds_dir, encoder)
         try:
             yield
         finally:
-            services.close()
+            stop(app.state)
 
     app = FastAPI(
         title="bitext",

@@ -12,7 +12,3 @@ class NotStored(LookupError):
 
 class LimitExceeded(InputError):
     """Input over a configured size limit: 413. The message names the limit's setting."""
-
-
-def over_limit(what: str, size: int, limit: int, setting: str) -> LimitExceeded:
-    return LimitExceeded(f"{what} is {size}; the limit is {limit} (setting {setting})")

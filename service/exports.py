@@ -36,7 +36,9 @@ def to_tsv(report: AlignmentReport) -> str:
 
 
 def to_jsonl(report: AlignmentReport) -> str:
-    return "".join(json.dumps(p.record(), ensure_ascii=False) + "\n" for p in report.pairs)
+    return "".join(
+        json.dumps(p.record().model_dump(), ensure_ascii=False) + "\n" for p in report.pairs
+    )
 
 
 def to_tmx(report: AlignmentReport) -> str:
