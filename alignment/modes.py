@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from alignment.beads import Bead
-from alignment.comparable import align_comparable
 from alignment.config import DEFAULT_CONFIG, AlignConfig
-from alignment.embed import Encoder
-from alignment.parallel import align_parallel
 from text.errors import InputError
+
+if TYPE_CHECKING:  # the modes load numpy, the dictionary and pinyin: naming a mode does not
+    from alignment.beads import Bead
+    from alignment.embed import Encoder
 
 
 class AlignMode(StrEnum):
@@ -31,6 +32,9 @@ def align_documents(
     config: AlignConfig = DEFAULT_CONFIG,
 ) -> list[Bead]:
     """`align_parallel` or `align_comparable`; translations (of src) serve parallel mode."""
+    from alignment.comparable import align_comparable
+    from alignment.parallel import align_parallel
+
     if AlignMode(mode) is AlignMode.PARALLEL:
         return align_parallel(
             src,

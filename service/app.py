@@ -13,8 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from service.dependencies import Services
-from service.errors import LimitExceeded, NotFound
+from models.registry import ModelRegistry
+from service import __version__
+from service.dependencies import start, stop
+from service.errors import LimitExceeded, NotStored
 from service.metrics import Metrics
 from service.routers import alignments, documents, health, models, pages, translate
 from service.settings import REPO_SEEDS, Settings
@@ -23,20 +25,14 @@ from text.errors import InputError, ModelUnavailable
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def default_registry(settings: Settings):
-    from models.registry import ModelRegistry
-
-    return ModelRegistry.from_settings(settings)
-
-
 def create_app(
     settings: Settings,
     *,
     seeds_dir: Path | None = REPO_SEEDS,
-    registry: object | None = None,
+    registry: ModelRegistry | None = None,
     encoder: object | None = None,
 ) -> FastAPI:
-    """Build the app; the store, models and worker start with the app's lifespan.
+    """Build the app; the store, models, worker and use cases start with the app's lifespan.
 
     `registry` (models.ModelRegistry) and `encoder` (alignment.Encoder) may be passed in to share
     loaded models between apps; by default they come from the settings.
@@ -45,19 +41,17 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        services = Services.start(
-            settings, metrics, registry or default_registry(settings), seeds_dir, encoder
-        )
-        app.state.services = services
+        model_registry = registry or ModelRegistry.from_settings(settings)
+        start(app.state, settings, metrics, model_registry, seeds_dir, encoder)
         try:
             yield
         finally:
-            services.close()
+            stop(app.state)
 
     app = FastAPI(
         title="bitext",
         description="Chinese→English translation and cross-lingual alignment.",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
     )
     app.state.metrics = metrics
@@ -87,7 +81,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     # Most specific first: LimitExceeded is an InputError.
     app.add_exception_handler(LimitExceeded, _error(413))
     app.add_exception_handler(InputError, _error(422))
-    app.add_exception_handler(NotFound, _error(404))
+    app.add_exception_handler(NotStored, _error(404))
     app.add_exception_handler(ModelUnavailable, _error(503))
 
 

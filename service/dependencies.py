@@ -1,75 +1,84 @@
-"""The running service's parts, built once at startup and injected into routes with `Depends`."""
+"""The running service's parts: built once at start-up, hung on `app.state`, and injected into
+routes one by one (`StoreDep`, `AlignmentsDep`, ...), so a route names exactly what it uses."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.datastructures import State
 
+from models.registry import ModelRegistry
+from service.aligner import Aligner
+from service.alignments import Alignments
+from service.ingest import Ingest
+from service.jobs import AlignMode
+from service.live_translation import LiveTranslation
 from service.metrics import Metrics
-from service.pipeline import Pipeline
 from service.settings import Settings
 from service.store import Store
-from service.translation import TranslationService
+from service.translations import SOURCE_LANGUAGE, DocumentTranslations
 from service.worker import Worker
 
 log = logging.getLogger("bitext.service")
 
 
-@dataclass
-class Services:
-    settings: Settings
-    store: Store
-    registry: object  # models.ModelRegistry
-    pipeline: Pipeline
-    translation: TranslationService
-    worker: Worker
-    metrics: Metrics
-
-    @classmethod
-    def start(
-        cls,
-        settings: Settings,
-        metrics: Metrics,
-        registry: object,
-        seeds_dir: Path | None,
-        encoder: object | None = None,
-    ) -> Services:
-        """Open the store, ingest new seeds, and queue the work a previous run left unfinished."""
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        store = Store(settings.db_url)
-        pipeline = Pipeline(
-            store, registry.get, settings.encoder, settings.embedding_cache_dir, encoder, metrics
-        )
-        translation = TranslationService(
-            registry.get,
-            metrics,
-            max_batch=settings.batch_max_sentences,
-            max_wait=settings.batch_max_wait_ms / 1000,
-        )
-        services = cls(settings, store, registry, pipeline, translation, Worker(), metrics)
-        if seeds_dir is not None and seeds_dir.is_dir():
-            for document in pipeline.ingest_directory(seeds_dir):
-                log.info("ingested seed %s (%s)", document.title, document.language)
-                if document.language == "zh":
-                    store.create_alignment(document.id, None, "comparable")
-        for summary in store.list_documents("zh"):
-            services.worker.submit(pipeline.translate_document, summary.id)
-        for alignment_id in store.alignments_to_run():
-            services.worker.submit(pipeline.run_alignment, alignment_id)
-        return services
-
-    def close(self) -> None:
-        self.translation.close()
-        self.worker.close()
-        self.store.close()
+def start(
+    state: State,
+    settings: Settings,
+    metrics: Metrics,
+    registry: ModelRegistry,
+    seeds_dir: Path | None,
+    encoder: object | None = None,
+) -> None:
+    """Build the parts onto `state`, ingest new seeds, and queue the work a previous run left
+    unfinished."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    state.settings, state.registry = settings, registry
+    state.store = store = Store(settings.db_url)
+    state.worker = worker = Worker()
+    translations = DocumentTranslations(store, registry.get, worker, metrics)
+    state.translations = translations
+    state.ingest = ingest = Ingest(store, translations)
+    aligner = Aligner(
+        translations, settings.encoder, settings.embedding_cache_dir, encoder, settings.align
+    )
+    state.alignments = alignments = Alignments(store, translations, aligner, worker)
+    state.live_translation = LiveTranslation(
+        registry.get,
+        metrics,
+        max_batch=settings.batch_max_sentences,
+        max_wait=settings.batch_max_wait_ms / 1000,
+    )
+    if seeds_dir is not None and seeds_dir.is_dir():
+        for document in ingest.seeds(seeds_dir):
+            log.info("ingested seed %s (%s)", document.title, document.language)
+            if document.language == SOURCE_LANGUAGE:  # queued with the unfinished ones below
+                store.alignments.create(document.id, None, AlignMode.COMPARABLE)
+    translations.resume()
+    alignments.resume()
 
 
-def get_services(request: Request) -> Services:
-    return request.app.state.services
+def stop(state: State) -> None:
+    state.live_translation.close()
+    state.worker.close()
+    state.store.close()
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
+def _part(name: str):
+    async def part(request: Request):
+        return getattr(request.app.state, name)
+
+    return Depends(part)
+
+
+SettingsDep = Annotated[Settings, _part("settings")]
+MetricsDep = Annotated[Metrics, _part("metrics")]
+RegistryDep = Annotated[ModelRegistry, _part("registry")]
+StoreDep = Annotated[Store, _part("store")]
+IngestDep = Annotated[Ingest, _part("ingest")]
+TranslationsDep = Annotated[DocumentTranslations, _part("translations")]
+AlignmentsDep = Annotated[Alignments, _part("alignments")]
+LiveTranslationDep = Annotated[LiveTranslation, _part("live_translation")]

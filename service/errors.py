@@ -1,17 +1,14 @@
-"""Errors the web layer maps to HTTP statuses (the library's own errors live in text.errors)."""
+"""The service's own errors; app.py alone decides their HTTP statuses (the library's errors,
+InputError and ModelUnavailable, live in text.errors)."""
 
 from __future__ import annotations
 
 from text.errors import InputError
 
 
-class NotFound(LookupError):
-    """An id that names nothing: 404."""
+class NotStored(LookupError):
+    """An id that names no stored document or alignment: 404."""
 
 
 class LimitExceeded(InputError):
     """Input over a configured size limit: 413. The message names the limit's setting."""
-
-
-def over_limit(what: str, size: int, limit: int, setting: str) -> LimitExceeded:
-    return LimitExceeded(f"{what} is {size}; the limit is {limit} (setting {setting})")

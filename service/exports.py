@@ -6,6 +6,7 @@ import json
 import re
 from xml.sax.saxutils import escape, quoteattr
 
+from service import __version__
 from service.report import AlignmentReport
 
 MEDIA_TYPES = {
@@ -35,7 +36,9 @@ def to_tsv(report: AlignmentReport) -> str:
 
 
 def to_jsonl(report: AlignmentReport) -> str:
-    return "".join(json.dumps(p.record(), ensure_ascii=False) + "\n" for p in report.pairs)
+    return "".join(
+        json.dumps(p.record().model_dump(), ensure_ascii=False) + "\n" for p in report.pairs
+    )
 
 
 def to_tmx(report: AlignmentReport) -> str:
@@ -55,8 +58,9 @@ def to_tmx(report: AlignmentReport) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<tmx version="1.4">\n'
-        f'  <header creationtool="bitext" creationtoolversion="0.1.0" segtype="sentence"'
-        f' o-tmf="bitext" adminlang="en" srclang={quoteattr(source_lang)} datatype="plaintext"/>\n'
+        f'  <header creationtool="bitext" creationtoolversion={quoteattr(__version__)}'
+        f' segtype="sentence" o-tmf="bitext" adminlang="en" srclang={quoteattr(source_lang)}'
+        ' datatype="plaintext"/>\n'
         f"  <body>\n{''.join(units)}  </body>\n</tmx>\n"
     )
 

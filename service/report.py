@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.errors import NotFound
-from service.pipeline import Pipeline, StoredTranslations
-from service.tables import Alignment, AlignmentPair, Document
+from service.jobs import JobStatus
+from service.schemas import PairOut
+from service.store import Store
+from service.store.tables import Alignment, AlignmentPair, Document
+from service.translations import DocumentTranslations, StoredTranslations
+from text.language import other_language
+from text.segment import join_sentences
 
 
 @dataclass(frozen=True)
@@ -16,18 +20,18 @@ class PairText:
     target_text: str
     translation: str | None  # machine translation of the source side, when the model exists
 
-    def record(self) -> dict:
-        """The pair as plain JSON: the API's `pairs` items and the JSONL export's lines."""
-        return {
-            "source": self.pair.source,
-            "target": self.pair.target,
-            "target_document": self.pair.target_document_id,
-            "score": self.pair.score,
-            "source_text": self.source_text,
-            "target_text": self.target_text,
-            "translation": self.translation,
-            "scores": self.pair.scores,
-        }
+    def record(self) -> PairOut:
+        """The pair as the API's `pairs` items and the JSONL export's lines show it."""
+        return PairOut(
+            source=self.pair.source,
+            target=self.pair.target,
+            target_document=self.pair.target_document_id,
+            score=self.pair.score,
+            source_text=self.source_text,
+            target_text=self.target_text,
+            translation=self.translation,
+            scores=self.pair.scores,
+        )
 
 
 @dataclass(frozen=True)
@@ -40,14 +44,10 @@ class AlignmentReport:
 
     @property
     def done(self) -> bool:
-        return self.alignment.status == "done"
+        return self.alignment.status == JobStatus.DONE
 
     def title(self, document_id: int) -> str:
         return self.documents[document_id].title
-
-    def unaligned_source(self) -> list[int]:
-        aligned = {i for p in self.alignment.pairs for i in p.source}
-        return [s.index for s in self.source.sentences if s.index not in aligned]
 
     def unaligned_target(self, document_id: int) -> list[int]:
         aligned = {
@@ -57,31 +57,33 @@ class AlignmentReport:
 
 
 def joined(document: Document, indices: list[int]) -> str:
-    """The sentences of a bead side as one text, written the way the language joins sentences."""
-    separator = "" if document.language == "zh" else " "
-    return separator.join(document.sentences[i].text for i in indices)
+    """The sentences of a bead side as one text, written the way the document's language does."""
+    return join_sentences([document.sentences[i].text for i in indices], document.language)
 
 
-def load_report(pipeline: Pipeline, alignment_id: int) -> AlignmentReport:
-    alignment = pipeline.store.get_alignment(alignment_id)
-    if alignment is None:
-        raise NotFound(f"no alignment with id {alignment_id}")
+def load_report(
+    store: Store, translations: DocumentTranslations, alignment_id: int
+) -> AlignmentReport:
+    alignment = store.alignments.get(alignment_id)
     ids = {alignment.source_document_id, *(c.document_id for c in alignment.candidates)}
     ids |= set(alignment.requested_targets or [])
-    documents = pipeline.store.get_documents(sorted(ids))
+    documents = store.documents.get_many(sorted(ids))
     source = documents[alignment.source_document_id]
-    translations = pipeline.translations_of(source)
+    stored = translations.stored(source)
     pairs = [
         PairText(
             pair=pair,
             source_text=joined(source, pair.source),
             target_text=joined(documents[pair.target_document_id], pair.target),
             translation=(
-                " ".join(translations.by_index[i].text for i in pair.source)
-                if all(i in translations.by_index for i in pair.source)
+                join_sentences(
+                    [stored.by_index[i].text for i in pair.source],
+                    other_language(source.language),
+                )
+                if all(i in stored.by_index for i in pair.source)
                 else None
             ),
         )
         for pair in alignment.pairs
     ]
-    return AlignmentReport(alignment, source, documents, translations, pairs)
+    return AlignmentReport(alignment, source, documents, stored, pairs)

