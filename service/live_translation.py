@@ -53,6 +53,10 @@ class LiveTranslation:
             model = self._models[source, target] = translator.model
         documents = [split_lines(text, source) for text in texts]
         flat = [sentence for lines in documents for line in lines for sentence in line]
-        future = self.batcher.submit((source, target, beam), flat)
-        results = iter(await asyncio.wrap_future(future))
+        self.metrics.queued.inc(len(flat))
+        try:
+            future = self.batcher.submit((source, target, beam), flat)
+            results = iter(await asyncio.wrap_future(future))
+        finally:
+            self.metrics.queued.dec(len(flat))
         return model, [join_lines(assemble_lines(lines, results, target)) for lines in documents]
