@@ -177,7 +177,8 @@ def test_alignment_pairs_scores_and_exports(client: TestClient) -> None:
     first_tu = [seg.text for seg in root.find("./body/tu").iter("seg")]
     assert first_tu == [pair["source_text"], pair["target_text"]]
     tsv = client.get(f"/v1/alignments/{alignment['id']}.tsv").text.splitlines()
-    assert len(tsv) == n and tsv[0] == f"{pair['source_text']}\t{pair['target_text']}"
+    row = f"{pair['source_text']}\t{pair['target_text']}\t{pair['score']:.4f}"
+    assert len(tsv) == n and tsv[0] == row  # hunalign's layout, as `bitext align` writes it
     jsonl = client.get(f"/v1/alignments/{alignment['id']}.jsonl").text.splitlines()
     assert [json.loads(line)["source"] for line in jsonl] == [
         p["source"] for p in alignment["pairs"]
