@@ -195,8 +195,10 @@ def load_translator(
     max_batch_tokens: int = 2048,
     converted_dir: Path | None = None,
     cache_path: Path | None = None,
+    download: bool = True,
 ) -> Translator:
-    """Load a MarianMT model by hub id or local directory, the way from_pretrained finds it.
+    """Load a MarianMT model by hub id or local directory, the way from_pretrained finds it
+    (downloading a hub model missing from the HF cache unless `download` is False).
 
     converted_dir: where CTranslate2 conversions are kept (one subdirectory per model and
     compute type); without it, the conversion goes to a temporary directory and is thrown away
@@ -206,7 +208,7 @@ def load_translator(
         raise InputError(f"unknown backend {backend!r}: use {' or '.join(BACKENDS)}")
     device = resolve_device(device)
     compute_type = compute_type or DEFAULT_COMPUTE_TYPES[backend, device]
-    model_dir = locate_model(model, download=True)
+    model_dir = locate_model(model, download=download)
 
     from transformers import AutoConfig, MarianTokenizer
 

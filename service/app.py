@@ -1,4 +1,7 @@
-"""The FastAPI application factory: routers per resource, errors mapped to statuses, metrics."""
+"""The FastAPI application factory: routers per resource, errors mapped to statuses, metrics.
+
+The API docs (/docs, /redoc) load Swagger UI and ReDoc from the fastapi-offline package, served by
+the app itself, so they work without internet."""
 
 from __future__ import annotations
 
@@ -10,15 +13,25 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from models.registry import ModelRegistry
 from service import __version__
 from service.dependencies import start, stop
 from service.errors import LimitExceeded, NotStored
 from service.metrics import Metrics
-from service.routers import alignments, documents, health, models, pages, translate
+from service.routers import (
+    alignments,
+    documents,
+    health,
+    libretranslate,
+    models,
+    pages,
+    translate,
+)
 from service.settings import REPO_SEEDS, Settings
 from text.errors import InputError, ModelUnavailable
 
@@ -43,23 +56,31 @@ def create_app(
     async def lifespan(app: FastAPI):
         model_registry = registry or ModelRegistry.from_settings(settings)
         start(app.state, settings, metrics, model_registry, seeds_dir, encoder)
+        metrics.watch_models(model_registry)
         try:
             yield
         finally:
             stop(app.state)
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="bitext",
         description="Chinese→English translation and cross-lingual alignment.",
         version=__version__,
         lifespan=lifespan,
     )
     app.state.metrics = metrics
-    for router in (translate, documents, alignments, models, health, pages):
+    for router in (translate, documents, alignments, models, health, pages, libretranslate):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _add_error_handlers(app)
     _add_guards(app, settings, metrics)
+    if settings.cors_origins:  # added last: outermost, so refusals carry the headers too
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Authorization", "X-API-Key"],
+        )
     return app
 
 
@@ -100,7 +121,8 @@ def _add_guards(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
                 status_code=413,
             )
         else:
-            response = await call_next(request)
+            with metrics.in_flight.track_inprogress():
+                response = await call_next(request)
         route = request.scope.get("route")
         template = getattr(route, "path", "unmatched")
         metrics.requests.labels(request.method, template, str(response.status_code)).inc()

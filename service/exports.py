@@ -1,4 +1,5 @@
-"""Aligned pairs written as TMX 1.4b, Moses-style TSV, or JSON lines."""
+"""Aligned pairs written as TMX 1.4b, TSV (hunalign's layout, as `bitext align --format tsv`
+writes it), or JSON lines."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import re
 from xml.sax.saxutils import escape, quoteattr
 
+from alignment.beads import tsv_row
 from service import __version__
 from service.report import AlignmentReport
 
@@ -14,11 +16,6 @@ MEDIA_TYPES = {
     "tsv": "text/tab-separated-values; charset=utf-8",
     "jsonl": "application/x-ndjson; charset=utf-8",
 }
-
-
-def _one_line(text: str) -> str:
-    """Moses files are one segment a line, two tab-separated columns: no tabs or newlines inside."""
-    return " ".join(text.split())
 
 
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -30,9 +27,14 @@ def _xml_text(text: str) -> str:
 
 
 def to_tsv(report: AlignmentReport) -> str:
-    return "".join(
-        f"{_one_line(p.source_text)}\t{_one_line(p.target_text)}\n" for p in report.pairs
-    )
+    """source<TAB>target<TAB>score a pair; a side's sentences joined by " ~~~ "."""
+    rows = []
+    for p in report.pairs:
+        target = report.documents[p.pair.target_document_id]
+        source_side = [report.source.sentences[i].text for i in p.pair.source]
+        target_side = [target.sentences[j].text for j in p.pair.target]
+        rows.append(tsv_row(source_side, target_side, p.pair.score) + "\n")
+    return "".join(rows)
 
 
 def to_jsonl(report: AlignmentReport) -> str:

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
 
 class Metrics:
+    content_type = CONTENT_TYPE_LATEST  # what `exposition` writes
+
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        ProcessCollector(registry=self.registry)  # CPU, memory, open files (Linux)
         self.requests = Counter(
             "bitext_http_requests",
             "HTTP requests by route template and status code.",
@@ -49,6 +60,28 @@ class Metrics:
             "Sentences whose stored translation was reused instead of translated again.",
             ["direction"],
             registry=self.registry,
+        )
+
+        self.in_flight = Gauge(
+            "bitext_http_requests_in_flight",
+            "HTTP requests being answered.",
+            registry=self.registry,
+        )
+        self.queued = Gauge(
+            "bitext_translation_queue_sentences",
+            "Sentences of live translation requests waiting for the engine or in its batch.",
+            registry=self.registry,
+        )
+        self.models_loaded = Gauge(
+            "bitext_models_loaded",
+            "Translation models loaded in memory.",
+            registry=self.registry,
+        )
+
+    def watch_models(self, registry) -> None:
+        """Read the loaded-model count from a models.ModelRegistry at each scrape."""
+        self.models_loaded.set_function(
+            lambda: sum(status.state == "loaded" for status in registry.status())
         )
 
     def count_translated(self, source: str, target: str, results: Sequence) -> None:

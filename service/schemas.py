@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from service.jobs import AlignMode, JobStatus
+from text.html import TextFormat
 
 Language = Literal["zh", "en"]
 
@@ -37,6 +38,7 @@ class TranslateRequest(Strict):
     source: Language = "zh"
     target: Language = "en"
     beam: int | None = Field(default=None, ge=1)
+    format: TextFormat = "text"
 
     def texts(self) -> list[str]:
         return [self.text] if isinstance(self.text, str) else self.text

@@ -29,6 +29,11 @@ def _parse(key: str, raw: str, kind: type) -> object:
     return value
 
 
+def _items(raw: str) -> list[str]:
+    """The non-blank entries of a comma-separated variable."""
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
@@ -49,6 +54,13 @@ class Settings:
     # Every alignment knob (alignment.config), changed through BITEXT_ALIGN_OPTIONS
     # ("max_bead=6,weights.skip=0.8") or the align CLI's --option.
     align: AlignConfig = DEFAULT_CONFIG
+    # API keys (BITEXT_API_KEYS, comma-separated); empty: no key is asked for.
+    api_keys: frozenset[str] = frozenset()
+    # Origins allowed to call the API from a browser (BITEXT_CORS_ORIGINS, comma-separated, or
+    # "*"); empty: no CORS headers, so browsers keep other sites' pages out.
+    cors_origins: tuple[str, ...] = ()
+    # Never download models (--offline; HF_HUB_OFFLINE=1 does the same for the whole hub client).
+    offline: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -71,6 +83,10 @@ class Settings:
             key = f"BITEXT_{name.upper()}"
             if env.get(key):
                 values[name] = _parse(key, env[key], kind)
+        if env.get("BITEXT_API_KEYS"):
+            values["api_keys"] = frozenset(_items(env["BITEXT_API_KEYS"]))
+        if env.get("BITEXT_CORS_ORIGINS"):
+            values["cors_origins"] = tuple(_items(env["BITEXT_CORS_ORIGINS"]))
         if env.get("BITEXT_ALIGN_OPTIONS"):
             options = [o for o in env["BITEXT_ALIGN_OPTIONS"].split(",") if o.strip()]
             values["align"] = DEFAULT_CONFIG.replace_options(options)
@@ -103,6 +119,7 @@ class Settings:
             "device": self.device,
             "converted_dir": self.converted_dir,
             "cache_path": self.translation_cache,
+            "download": not self.offline,
         }
 
     def model_for(self, source: str, target: str) -> str:

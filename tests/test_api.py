@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from service.app import create_app
 from service.jobs import AlignMode, JobStatus
@@ -177,7 +178,8 @@ def test_alignment_pairs_scores_and_exports(client: TestClient) -> None:
     first_tu = [seg.text for seg in root.find("./body/tu").iter("seg")]
     assert first_tu == [pair["source_text"], pair["target_text"]]
     tsv = client.get(f"/v1/alignments/{alignment['id']}.tsv").text.splitlines()
-    assert len(tsv) == n and tsv[0] == f"{pair['source_text']}\t{pair['target_text']}"
+    row = f"{pair['source_text']}\t{pair['target_text']}\t{pair['score']:.4f}"
+    assert len(tsv) == n and tsv[0] == row  # hunalign's layout, as `bitext align` writes it
     jsonl = client.get(f"/v1/alignments/{alignment['id']}.jsonl").text.splitlines()
     assert [json.loads(line)["source"] for line in jsonl] == [
         p["source"] for p in alignment["pairs"]
@@ -212,8 +214,14 @@ def test_models_health_readiness_metrics(client: TestClient) -> None:
     assert {"/v1/translate", "/v1/alignments/{alignment_id}.{fmt}"} <= set(paths)
     assert client.get("/readyz").status_code == 200
     client.post("/v1/translate", json={"text": "第一句。"})
-    metrics = client.get("/metrics").text
+    response = client.get("/metrics")
+    assert response.headers["content-type"] == CONTENT_TYPE_LATEST
+    metrics = response.text
+    assert float(metrics.split("\nbitext_models_loaded ")[1].split()[0]) >= 1  # zh→en at least
     for name in (
+        "process_cpu_seconds_total",
+        "bitext_http_requests_in_flight 1.0",  # this very request
+        "bitext_translation_queue_sentences 0.0",
         'bitext_http_requests_total{method="POST",route="/v1/translate",status="200"}',
         "bitext_http_request_seconds_bucket",
         "bitext_batch_sentences_count",
@@ -348,6 +356,7 @@ def limited(settings: Settings, encoder) -> Iterator[TestClient]:
         ("/v1/translate", {"text": 5}, 422, "str"),
         ("/v1/translate", {"txt": "好。"}, 422, "missing"),
         ("/v1/translate", {"text": ["好。", "a\x00b"]}, 422, "NUL"),
+        ("/v1/translate", {"text": "好。", "format": "xml"}, 422, "html"),
         ("/v1/documents", {"text": "x" * 101}, 413, "max_document_chars"),
         ("/v1/documents", {"text": ""}, 422, "at least 1"),
         ("/v1/documents", {"text": "   \n "}, 422, "empty"),

@@ -8,14 +8,13 @@ saves screenshots under test-artifacts/.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from live_server import serving
 from test_api import EN_REPORT, ZH_REPORT
 
 from service.app import create_app
@@ -41,38 +40,11 @@ if not CHROMIUM.exists() and not shutil.which("chromium"):
     pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(tmp_path: Path, tiny_model_dir: Path) -> Iterator[str]:
-    import uvicorn
-
     settings = Settings(data_dir=tmp_path / "data", model_zh_en=str(tiny_model_dir))
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, seeds_dir=REPO_SEEDS),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.1)
-    try:
+    with serving(create_app(settings, seeds_dir=REPO_SEEDS)) as base:
         yield base
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 def wait_for(base: str, alignment_id: int, timeout: float = 300) -> dict:
@@ -139,4 +111,36 @@ def test_side_by_side_views(live_server: str) -> None:
         assert page.locator("#summary").inner_text().startswith(f"{strong} of ")
         page.locator("#show-unaligned").uncheck()
         assert page.locator("tr.row:visible").count() == strong
+        browser.close()
+
+
+def test_api_docs_render_offline(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """/docs and /redoc with every request off this server refused, as on a machine without
+    internet: their assets come from the app (ReDoc's own logo aside, which it links to)."""
+    settings = Settings(data_dir=tmp_path / "data", model_zh_en=str(tiny_model_dir))
+    app = create_app(settings, seeds_dir=None)
+    with serving(app) as base, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        outside: list[str] = []
+
+        def local_only(route) -> None:
+            if route.request.url.startswith(base):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", local_only)
+        page.goto(f"{base}/docs")
+        operations = page.locator(".opblock-summary-path")
+        operations.first.wait_for(timeout=30_000)
+        paths = {path.replace("\u200b", "") for path in operations.all_inner_texts()}
+        assert {"/v1/translate", "/translate", "/languages", "/detect"} <= paths
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "docs.png"))
+        assert outside == []
+        page.goto(f"{base}/redoc")
+        page.get_by_text("/v1/translate").first.wait_for(state="attached", timeout=30_000)
+        assert {url.rsplit("/", 1)[-1] for url in outside} <= {"logo-mini.svg"}
         browser.close()

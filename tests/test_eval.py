@@ -144,7 +144,8 @@ def test_identical_system_is_perfect_and_table_is_readable(files, capsys):
 def test_plot_writes_distribution_and_comparison(files, tmp_path, capsys):
     single, several = tmp_path / "single.png", tmp_path / "several.png"
     args = ["--ref", files["ref"], "--hyp", files["good"], "--bootstrap", "0"]
-    assert run_eval(capsys, *args, "--plot", single)[0] == 0
+    code, _, err = run_eval(capsys, *args, "--plot", single)
+    assert code == 0 and err.strip() == f"charts written to {single.resolve()}"
     args = ["--ref", files["ref"], "--hyp", files["good"], files["poor"], "--bootstrap", "100"]
     assert run_eval(capsys, *args, "--plot", several)[0] == 0
     for path in (single, several):

@@ -19,15 +19,15 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 BIN = Path(sys.executable).parent
 
 
-def code_blocks(section: str) -> list[str]:
-    """Lines of the ```sh blocks under one `## ` heading."""
+def code_blocks(section: str, language: str = "sh") -> list[str]:
+    """Lines of the ```sh (or other `language`) blocks under one `## ` heading."""
     body = README.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```sh\n(.*?)```", body, flags=re.S)
+    blocks = re.findall(rf"```{language}\n(.*?)```", body, flags=re.S)
     return [line for block in blocks for line in block.splitlines() if line.strip()]
 
 
 def example_env(tmp_path: Path, model_dir: Path) -> dict[str, str]:
-    env = dict(os.environ, BITEXT_DATA_DIR=str(tmp_path / "data"))
+    env = dict(os.environ, BITEXT_DATA_DIR=str(tmp_path / "data"), HF_HUB_OFFLINE="1")
     env["BITEXT_MODEL_ZH_EN"] = str(model_dir)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     return env
@@ -86,7 +86,7 @@ def test_api_examples_run(tmp_path: Path, tiny_model_dir: Path) -> None:
             with contextlib.suppress(OSError):
                 status = get_json(f"{base}/v1/alignments/1")["status"]
             time.sleep(1)
-        for command in code_blocks("HTTP API"):
+        for command in code_blocks("HTTP API") + code_blocks("Use it from LibreTranslate clients"):
             args = shlex.split(command.replace("localhost:8000", f"127.0.0.1:{port}"))
             assert args[:2] == ["curl", "-s"], command
             done = subprocess.run(
@@ -94,6 +94,10 @@ def test_api_examples_run(tmp_path: Path, tiny_model_dir: Path) -> None:
             )
             assert done.returncode == 0, f"{command}: curl exit {done.returncode}"
             assert done.stdout.strip(), command
+        client = "\n".join(code_blocks("Use it from LibreTranslate clients", "python"))
+        client = client.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+        done = subprocess.run([sys.executable, "-c", client], capture_output=True, text=True)
+        assert done.returncode == 0 and done.stdout.strip(), done.stderr
     finally:
         server.terminate()
         server.wait(timeout=30)

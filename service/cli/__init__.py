@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from service import __version__
 from service.cli import align, eval_align, evaluate, serve, translate
 from text.errors import BitextError
 
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bitext", description="Chinese-English translation and cross-lingual alignment."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers)

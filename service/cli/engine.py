@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -14,10 +15,20 @@ if TYPE_CHECKING:  # the engine imports torch: load it only when a command needs
     from models.translator import Translator
 
 
+log = logging.getLogger("bitext.cli")
+
+
 def add_engine_arguments(parser: argparse.ArgumentParser, *, model_help: str | None) -> None:
-    """--backend and --device, and --model unless `model_help` is None (a positional names it)."""
+    """--backend and --device; --model and --offline unless `model_help` is None (a positional
+    names the model, to be downloaded)."""
     if model_help is not None:
         parser.add_argument("--model", help=model_help)
+        parser.add_argument(
+            "--offline",
+            action="store_true",
+            help="never download a model (as HF_HUB_OFFLINE=1); by default a hub model missing "
+            "from the Hugging Face cache is downloaded on first use",
+        )
     parser.add_argument("--backend", choices=BACKENDS, help="default: BITEXT_BACKEND or ct2")
     parser.add_argument("--device", choices=DEVICES, help="default: BITEXT_DEVICE or auto")
 
@@ -43,7 +54,8 @@ def at_least(minimum: int) -> Callable[[str], int]:
 
 def engine_settings(args: argparse.Namespace, **overrides: object) -> Settings:
     """Settings from the environment, overridden by the engine flags given."""
-    return Settings.from_env(backend=args.backend, device=args.device, **overrides)
+    offline = getattr(args, "offline", False) or None
+    return Settings.from_env(backend=args.backend, device=args.device, offline=offline, **overrides)
 
 
 def quiet_transformers() -> None:
@@ -61,13 +73,28 @@ def load_model(
     model: str | None = None,
 ) -> Translator:
     """The direction's configured model, or `model` (its languages guessed from its files when
-    the direction is None), loaded with the settings' engine and data directory."""
+    the direction is None), loaded with the settings' engine and data directory; on first use
+    downloaded (with the hub's progress bars) and converted, unless the settings are offline."""
+    from models.hub import locate_model
     from models.translator import load_translator
 
+    name = model or settings.model_for(source, target)
+    locate_model(name, download=not settings.offline)  # before the progress bars are silenced
     quiet_transformers()
     return load_translator(
-        model or settings.model_for(source, target),
-        source_lang=source,
-        target_lang=target,
-        **settings.engine_options(),
+        name, source_lang=source, target_lang=target, **settings.engine_options()
     )
+
+
+def fetch_models(settings: Settings) -> None:
+    """First start: the configured models' files into the Hugging Face cache, with progress bars;
+    each is converted on its first use. A model that cannot be had is logged, and stays
+    unavailable until it is there (the service starts without it)."""
+    from models.hub import locate_model
+    from text.errors import ModelUnavailable
+
+    for source, target in (("zh", "en"), ("en", "zh")):
+        try:
+            locate_model(settings.model_for(source, target), download=not settings.offline)
+        except ModelUnavailable as missing:
+            log.warning("%s-%s: %s", source, target, missing)

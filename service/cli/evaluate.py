@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from tqdm import tqdm
@@ -100,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         from quality.plot import plot_evaluation  # matplotlib only when asked for
 
         plot_evaluation(evaluation, args.plot)
+        # stderr: stdout stays the table or the JSON
+        print(f"charts written to {args.plot.resolve()}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(evaluation.to_dict(args.width), indent=1, ensure_ascii=False))
     else:

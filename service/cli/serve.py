@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import socket
 from pathlib import Path
 
-from service.cli.engine import add_engine_arguments, engine_settings
+from service.cli.engine import add_engine_arguments, engine_settings, fetch_models
 from service.settings import REPO_SEEDS
 from text.errors import InputError
 
@@ -43,9 +45,28 @@ def run(args: argparse.Namespace) -> int:
     seeds = None if args.no_seeds else args.seeds
     if seeds is not None and not seeds.is_dir():
         raise InputError(f"--seeds {seeds}: not a directory")
+    check_port(args.host, args.port)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    fetch_models(settings)
     from service.app import create_app  # imported here so other commands skip torch
 
     app = create_app(settings, seeds_dir=seeds)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail in one line before the slow start when the address is taken (say, by a second
+    `bitext serve`), as uvicorn would only after it."""
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise InputError(
+                f"port {port} on {host} is in use (another bitext serve?): choose another with "
+                "--port"
+            ) from None
+        raise InputError(f"cannot listen on {host}:{port} ({error.strerror or error})") from None

@@ -82,12 +82,14 @@ def _translate(translator: Translator, lines: list[str], args: argparse.Namespac
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    translator = load_model(engine_settings(args), None, None, args.model)  # downloads, converts
+    from models.hub import download_model, is_local, locate_model
+
+    # a hub id is fetched (or refreshed) first, so that a failure says why: no network, ...
+    files = locate_model(args.model) if is_local(args.model) else download_model(args.model)
+    translator = load_model(engine_settings(args), None, None, args.model)  # converts
     engine = f"{translator.backend}, {translator.device}, {translator.compute_type}"
     print(f"ready: {args.model} ({engine})")
-    from models.hub import locate_model
-
-    print(f"files: {locate_model(args.model)}")
+    print(f"files: {files}")
     return 0
 
 

@@ -31,7 +31,7 @@ def create_alignment(
 @router.get(
     "/{alignment_id}.{fmt}",
     responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}},
-    summary="Export aligned pairs as TMX 1.4b (.tmx), Moses TSV (.tsv) or JSON lines (.jsonl)",
+    summary="Export aligned pairs as TMX 1.4b (.tmx), hunalign TSV (.tsv) or JSON lines (.jsonl)",
 )
 def export_alignment(alignment_id: int, fmt: str, alignments: AlignmentsDep) -> Response:
     if fmt not in WRITERS:

@@ -29,4 +29,4 @@ def readyz(registry: RegistryDep, settings: SettingsDep) -> JSONResponse:
 
 @router.get("/metrics")
 def metrics(metrics: MetricsDep) -> Response:
-    return Response(metrics.exposition(), media_type="text/plain; version=0.0.4")
+    return Response(metrics.exposition(), media_type=metrics.content_type)

@@ -1,4 +1,5 @@
-"""POST /v1/translate: text or a list of texts, segmented, batched with concurrent requests."""
+"""POST /v1/translate: text or a list of texts (plain or HTML), segmented, batched with concurrent
+requests."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ router = APIRouter(prefix="/v1", tags=["translate"])
 @router.post("/translate", response_model=TranslateResponse)
 async def translate(request: TranslateBody, live: LiveTranslationDep) -> TranslateResponse:
     model, translated = await live.translate(
-        request.texts(), source=request.source, target=request.target, beam=request.beam
+        request.texts(),
+        source=request.source,
+        target=request.target,
+        beam=request.beam,
+        format=request.format,
     )
     return TranslateResponse(model=model, translations=translated)
