@@ -8,7 +8,13 @@ comparable), document topic matching (topics) and evaluation against gold (evalu
 from alignment.beads import Bead, format_beads, read_beads
 from alignment.comparable import align_comparable
 from alignment.embed import Encoder, load_encoder
-from alignment.evaluate import GoldScores, score_against_gold, score_documents
+from alignment.evaluate import (
+    GoldScores,
+    TwoLevelScores,
+    score_against_gold,
+    score_documents,
+    score_sure_possible,
+)
 from alignment.parallel import align_parallel
 from alignment.topics import TopicMatch, rank_documents
 
@@ -17,6 +23,7 @@ __all__ = [
     "Bead",
     "Encoder",
     "TopicMatch",
+    "TwoLevelScores",
     "align_comparable",
     "align_parallel",
     "format_beads",
@@ -25,4 +32,5 @@ __all__ = [
     "read_beads",
     "score_against_gold",
     "score_documents",
+    "score_sure_possible",
 ]
