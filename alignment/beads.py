@@ -11,14 +11,24 @@ from text.errors import InputError
 FORMATS = ("vecalign", "tsv", "jsonl")
 
 
+Span = tuple[int, int]  # characters start..end of a sentence
+
+
 @dataclass(frozen=True)
 class Bead:
     """`source` and `target` hold 0-based sentence indices (either may be empty: an unaligned
-    sentence); `score` in [0, 1] is the aligner's confidence, its meaning documented per mode."""
+    sentence); `score` in [0, 1] is the aligner's confidence, its meaning documented per mode.
+
+    Comparable pairs also carry `grade` ("same": the sentences say essentially the same thing;
+    "partial": a clause-level proposition is shared) and the matched character spans of the
+    source and of the target sentence (`source_spans`, `target_spans`)."""
 
     source: tuple[int, ...]
     target: tuple[int, ...]
     score: float = 0.0
+    grade: str | None = None
+    source_spans: tuple[Span, ...] = ()
+    target_spans: tuple[Span, ...] = ()
 
 
 def _indices(text: str) -> tuple[int, ...]:
@@ -54,7 +64,8 @@ def _bracket(indices: tuple[int, ...]) -> str:
 
 def format_beads(beads: Sequence[Bead], fmt: str, src: Sequence[str], tgt: Sequence[str]) -> str:
     """`vecalign`: `[i,j]:[k]:score`; `tsv`: score, source text, target text; `jsonl`: one
-    object a bead with indices, texts and score. Sentences of a side are joined with a space."""
+    object a bead with indices, texts and score (and, for comparable pairs, grade and spans).
+    Sentences of a side are joined with a space."""
     lines = []
     for bead in beads:
         src_text = " ".join(src[i] for i in bead.source)
@@ -71,6 +82,10 @@ def format_beads(beads: Sequence[Bead], fmt: str, src: Sequence[str], tgt: Seque
                 "source_text": src_text,
                 "target_text": tgt_text,
             }
+            if bead.grade is not None:
+                record["grade"] = bead.grade
+                record["source_spans"] = [list(span) for span in bead.source_spans]
+                record["target_spans"] = [list(span) for span in bead.target_spans]
             lines.append(json.dumps(record, ensure_ascii=False))
         else:
             raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

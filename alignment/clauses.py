@@ -2,7 +2,8 @@
 
 Independent articles share propositions, not sentences: 当好首都“护城河” is one clause of a
 100-character Chinese sentence and "build the 'moat' of the capital" one clause of an English
-one. Sentences are cut after ，；：, ; : and after 、 (Chinese lists of clauses); a piece too short
+one. Sentences are cut after ，；：, ; : and after 、 (Chinese lists of clauses), and
+after a sentence end inside the text (a caller's "sentence" may be a line); a piece too short
 to say anything on its own (an enumeration item such as 正规化、 or "regularization,", a lead-in
 such as 他强调,) is joined to its neighbours, so 革命化、正规化、专业化、职业化建设 and
 "revolutionization, regularization, specialization, and professionalization" stay one clause.
@@ -16,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _CUT = {
-    "zh": re.compile(r"[，；：、,;:]+[”’」』）)》\"']*"),
-    "en": re.compile(r"[,;:]+[”’\"')]*(?=\s)|\s[–—]+\s|——"),
+    "zh": re.compile(r"[。！？!?，；：、,;:]+[”’」』）)》\"']*"),
+    "en": re.compile(r"[.!?,;:]+[”’\"')]*(?=\s)|\s[–—]+\s|——"),
 }
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
