@@ -69,14 +69,33 @@ class ComparableConfig:
     # made comparable: partial, unrelated and short variants of all six chapters;
     # multiple-instance, 3 rounds)
     coefficients: tuple[float, ...] = (
-        1.037, 15.03, -1.872, 2.256, 0.746, -0.027, 0.392, 0.197, 4.655, 6.361, 3.514, 6.867
+        1.037,
+        15.03,
+        -1.872,
+        2.256,
+        0.746,
+        -0.027,
+        0.392,
+        0.197,
+        4.655,
+        6.361,
+        3.514,
+        6.867,
     )
     intercept: float = -4.969
     chrf_coefficient: float = 2.0  # untuned: no translation model here (see docs/alignment.md)
     # probability -> share of right pairs, measured on held-out chapters (cross-fitted halves)
     calibration: tuple[tuple[float, float], ...] = (
-        (0.0, 0.0), (0.027, 0.027), (0.389, 0.413), (0.547, 0.648), (0.65, 0.685),
-        (0.751, 0.741), (0.854, 0.868), (0.926, 0.916), (0.987, 0.975), (1.0, 0.975),
+        (0.0, 0.0),
+        (0.027, 0.027),
+        (0.389, 0.413),
+        (0.547, 0.648),
+        (0.65, 0.685),
+        (0.751, 0.741),
+        (0.854, 0.868),
+        (0.926, 0.916),
+        (0.987, 0.975),
+        (1.0, 0.975),
     )
     threshold: float = 0.5  # report a sentence pair whose best clause pair reaches this
     partners: int = 2  # a clause pairs with at most its best `partners` clauses on the other side

@@ -51,8 +51,8 @@ from alignment.comparable import (  # noqa: E402
     Side,
     align_comparable,
     candidates,
-    clause_features,
     clause_evidence,
+    clause_features,
     clause_probabilities,
     sentence_pairs,
 )
@@ -145,6 +145,14 @@ def synthetic(
 class Prepared:
     """A document pair's clause features, computed once for fitting and evaluation."""
 
+    def without(self, names) -> Prepared:
+        """The same document pair with the named features set to 0 (ablation)."""
+        copy = object.__new__(Prepared)
+        copy.zh, copy.en, copy.features = self.zh, self.en, self.features.copy()
+        for name in names:
+            copy.features[FEATURES.index(name)] = 0.0
+        return copy
+
     def __init__(self, zh: list[str], en: list[str], encoder, config=DEFAULT, ablate=()):
         self.zh = Side.of(zh, "zh", None, config.clauses)
         self.en = Side.of(en, "en", None, config.clauses)
@@ -171,7 +179,12 @@ class Prepared:
         first[1:] = key[order][1:] != key[order][:-1]
         r, c = rows[order][first], cols[order][first]
         x = self.features[:, r, c].T
-        y = np.array([(int(self.zh.owner[a]), int(self.en.owner[b])) in gold for a, b in zip(r, c, strict=True)])
+        y = np.array(
+            [
+                (int(self.zh.owner[a]), int(self.en.owner[b])) in gold
+                for a, b in zip(r, c, strict=True)
+            ]
+        )
         return x, y, p[r, c]
 
 
@@ -291,7 +304,8 @@ def synthetic_section(data: Path, encoder, fit: bool) -> ComparableConfig:
     start = time.perf_counter()
     sets = synthetic_sets(data, encoder)
     print(
-        f"synthetic comparable mac-dev: clause features in {time.perf_counter() - start:.1f} s (load {load_avg()})"
+        f"synthetic comparable mac-dev: clause features in {time.perf_counter() - start:.1f} s"
+        f" (load {load_avg()})"
     )
     config = DEFAULT
     if fit:
@@ -319,9 +333,57 @@ def synthetic_section(data: Path, encoder, fit: bool) -> ComparableConfig:
     for variant, docs in sets.items():
         s, n = lax_f1([(d, g) for d, g, _ in docs], config)
         print(
-            f"  {variant}: lax P/R/F1 {s.lax_precision:.3f}/{s.lax_recall:.3f}/{s.lax_f1:.3f}, strict F1 {s.strict_f1:.3f}, {n} pairs"
+            f"  {variant}: lax P/R/F1 {s.lax_precision:.3f}/{s.lax_recall:.3f}/{s.lax_f1:.3f},"
+            f" strict F1 {s.strict_f1:.3f}, {n} pairs"
         )
     return config
+
+
+ABLATIONS = {
+    "all signals": (),
+    "no terms (dictionary, names, numbers, phrases)": (
+        "dice",
+        "dice_hub",
+        "log_mass",
+        "peak",
+        "phrases",
+        "conflicts",
+        "sentence_dice",
+        "sentence_dice_hub",
+    ),
+    "no phrases, conflicts, peak": ("phrases", "conflicts", "peak"),
+    "no embeddings": ("cos", "cos_hub", "sentence_cos", "sentence_cos_hub"),
+    "no hub correction": ("cos_hub", "dice_hub", "sentence_cos_hub", "sentence_dice_hub"),
+    "no sentence-level features": (
+        "sentence_cos",
+        "sentence_cos_hub",
+        "sentence_dice",
+        "sentence_dice_hub",
+    ),
+    "no clause-level features": FEATURES[: FEATURES.index("sentence_cos")],
+}
+
+
+def ablation_section(data: Path, seeds: Path, gold: Path, encoder) -> None:
+    """Each signal group left out, refitted on the training variants; synthetic plain lax F1
+    (in-sample) and the seeds' P(possible)/R(sure)."""
+    sets = synthetic_sets(data, encoder)
+    zh = seed(seeds, "001")
+    seed_docs = [Prepared(zh, seed(seeds, n), encoder) for n in GOLD_SEEDS]
+    sure = [read_beads((gold / f"001-{n}.sure.align").read_text()) for n in GOLD_SEEDS]
+    possible = [read_beads((gold / f"001-{n}.possible.align").read_text()) for n in GOLD_SEEDS]
+    print("ablation (refitted without the signals): synthetic plain lax F1 | seeds P / R, pairs")
+    for label, names in ABLATIONS.items():
+        train = [(d.without(names), g) for d, g in training(sets)]
+        config = fitted(train, DEFAULT)
+        plain, _ = lax_f1([(d.without(names), g) for d, g, _ in sets["plain"]], config)
+        s = score_sure_possible(
+            [d.without(names).predict(config) for d in seed_docs], sure, possible
+        )
+        print(
+            f"  {label:48s} {plain.lax_f1:.3f} | {s.lax_precision:.3f} / {s.lax_recall:.3f},"
+            f" {s.pairs}"
+        )
 
 
 def seeds_section(seeds: Path, gold: Path, encoder, config=DEFAULT) -> None:
@@ -342,7 +404,9 @@ def seeds_section(seeds: Path, gold: Path, encoder, config=DEFAULT) -> None:
         possible.append(read_beads((gold / f"001-{number}.possible.align").read_text()))
     s = score_sure_possible(predicted, sure, possible)
     print(
-        f"seeds 001 x {', '.join(GOLD_SEEDS)}: {s.pairs} pairs; lax P(possible) {s.lax_precision:.3f} R(sure) {s.lax_recall:.3f} F1 {s.lax_f1:.3f}; strict {s.strict_precision:.3f}/{s.strict_recall:.3f}/{s.strict_f1:.3f}  [{s.signature}]"
+        f"seeds 001 x {', '.join(GOLD_SEEDS)}: {s.pairs} pairs; lax P(possible)"
+        f" {s.lax_precision:.3f} R(sure) {s.lax_recall:.3f} F1 {s.lax_f1:.3f}; strict"
+        f" {s.strict_precision:.3f}/{s.strict_recall:.3f}/{s.strict_f1:.3f}  [{s.signature}]"
     )
     for number, beads, poss in zip(GOLD_SEEDS, predicted, possible, strict=True):
         gold_pairs = {(b.source, b.target) for b in poss}
@@ -372,11 +436,13 @@ def topics_section(seeds: Path, data: Path, encoder, chunk: int = 300, chunks: i
         seed(seeds, "001"), candidates, encoder=encoder, source_lang="zh", target_lang="en"
     )
     print(
-        f"topics: 001 against {len(candidates)} English documents ({time.perf_counter() - start:.1f} s)"
+        f"topics: 001 against {len(candidates)} English documents"
+        f" ({time.perf_counter() - start:.1f} s)"
     )
     for m in ranking:
         print(
-            f"  {m.document:18s} score {m.score:.3f}  mass {m.mass:.2f}  pairs {m.pairs:3d}  shares {m.shares_topics}"
+            f"  {m.document:18s} score {m.score:.3f}  mass {m.mass:.2f}  pairs {m.pairs:3d}"
+            f"  shares {m.shares_topics}"
         )
     english = {p.name: lines(p) for p in sorted((data / "mac-dev" / "en").iterdir())}
     for p in sorted((data / "mac-dev" / "zh").iterdir()):
@@ -385,7 +451,8 @@ def topics_section(seeds: Path, data: Path, encoder, chunk: int = 300, chunks: i
         )
         shares = [m.document for m in ranking if m.shares_topics]
         print(
-            f"  mac-dev zh {p.name}: best {ranking[0].document} ({ranking[0].score:.3f}, mass {ranking[0].mass:.1f}); shares topics with {shares}"
+            f"  mac-dev zh {p.name}: best {ranking[0].document} ({ranking[0].score:.3f},"
+            f" mass {ranking[0].mass:.1f}); shares topics with {shares}"
         )
 
 
@@ -408,7 +475,8 @@ def speed_section(seeds: Path, encoder_name: str, config=DEFAULT) -> None:
         )
         seconds = time.perf_counter() - start
     print(
-        f"speed: 001 x 000, 002, 003, 004 from a cold cache: {seconds:.1f} s, {pairs} pairs (load before {load}, after {load_avg()}; {os.cpu_count()} CPUs)"
+        f"speed: 001 x 000, 002, 003, 004 from a cold cache: {seconds:.1f} s, {pairs} pairs"
+        f" (load before {load}, after {load_avg()}; {os.cpu_count()} CPUs)"
     )
 
 
@@ -423,6 +491,7 @@ def main() -> None:
     parser.add_argument("--skip-seeds", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-topics", action="store_true")
+    parser.add_argument("--ablation", action="store_true", help="refit without each signal")
     args = parser.parse_args()
     encoder = load_encoder(args.encoder, cache_dir=args.cache_dir)
     load_cedict()
@@ -431,6 +500,8 @@ def main() -> None:
         config = synthetic_section(args.data, encoder, args.fit)
     if not args.skip_seeds:
         seeds_section(args.seeds, args.data / "seeds-comparable", encoder, config)
+    if args.ablation:
+        ablation_section(args.data, args.seeds, args.data / "seeds-comparable", encoder)
     if not args.skip_topics:
         topics_section(args.seeds, args.data, encoder)
     if not args.skip_speed:

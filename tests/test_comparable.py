@@ -27,8 +27,7 @@ EN = [
     "The city government issued a circular on Monday, urging all districts to speed up the "
     "building of a higher-level safe Taiyuan, and to improve the emergency response system.",
     "A new bridge over the river will open to traffic in October after three years of work.",
-    "The municipal library has added a reading room for children with ten thousand picture "
-    "books.",
+    "The municipal library has added a reading room for children with ten thousand picture books.",
     "Local farmers expect a good apple harvest this autumn thanks to the warm spring.",
     "The orchestra will perform Beethoven's ninth symphony at the concert hall on Friday.",
     "(Reporter Li Ming)",
@@ -86,7 +85,10 @@ def test_jsonl_carries_grade_and_spans_and_vecalign_is_unchanged():
 def test_clause_spans_keep_enumerations_whole():
     zh = "他强调,要加快推进政法队伍革命化、正规化、专业化、职业化建设,当好首都“护城河”。"
     pieces = [zh[a:b] for a, b in sentence_clauses(zh, "zh")]
-    assert pieces == ["他强调,要加快推进政法队伍革命化、正规化、专业化、职业化建设,", "当好首都“护城河”。"]
+    assert pieces == [
+        "他强调,要加快推进政法队伍革命化、正规化、专业化、职业化建设,",
+        "当好首都“护城河”。",
+    ]
     en = (
         "To build a strong team, improve the level of revolutionization, regularization, "
         "specialization, and professionalization of the team, and build the moat of the capital."
