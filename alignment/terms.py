@@ -32,6 +32,7 @@ from alignment.lexicon import STOPWORDS, Dictionary, stem
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_QUOTES = "“”‘’\"'《》「」 "  # between two words of a phrase: 首都“护城河” is 首都+护城河
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
 
 
@@ -208,9 +209,10 @@ def _phrases(
     zh: Sequence[str], en: Sequence[str], dictionary: Dictionary, config: TermConfig
 ) -> np.ndarray:
     """(zh, en): summed specificity of the Chinese clause's word bigrams (two adjacent
-    dictionary words) whose glosses occur within `phrase_window` words of each other in the
-    English clause: 平安+山西 ~ "safe Shanxi", 矛盾+纠纷 ~ "conflicts and disputes". A shared
-    phrase is far more specific than the same words scattered over two long clauses."""
+    dictionary words, quotation marks between them allowed) whose glosses occur within
+    `phrase_window` words of each other in the English clause: 平安+山西 ~ "safe Shanxi",
+    矛盾+纠纷 ~ "conflicts and disputes". A shared phrase is far more specific than the same
+    words scattered over two long clauses."""
     near: dict[tuple[int, int], set[int]] = {}
     for j, text in enumerate(en):
         ids = [
@@ -226,7 +228,7 @@ def _phrases(
     for i, text in enumerate(zh):
         words = _segmented(text, dictionary)
         for (a0, a1, g1), (b0, b1, g2) in zip(words, words[1:], strict=False):
-            if a1 != b0:
+            if text[a1:b0].strip(_QUOTES):
                 continue
             clauses = set().union(*(near.get((x, y), ()) for x in g1 for y in g2))
             if clauses:

@@ -31,7 +31,7 @@ K = TypeVar("K", bound=Hashable)
 @dataclass(frozen=True)
 class TopicConfig:
     chance: float = 0.017  # mass per sentence of the shorter document between unrelated ones
-    margin: float = 1.5  # how many times the chance mass a related document must reach
+    margin: float = 2.0  # how many times the chance mass a related document must reach
     min_mass: float = 1.0  # and at least this many expected right pairs
 
 
