@@ -54,7 +54,6 @@ from alignment.comparable import (  # noqa: E402
     Side,
     align_comparable,
     candidates,
-    clause_evidence,
     clause_features,
     clause_probabilities,
     sentence_pairs,
@@ -164,8 +163,7 @@ class Prepared:
             self.features[FEATURES.index(name)] = 0.0
 
     def predict(self, config: ComparableConfig) -> list[Bead]:
-        evidence = clause_evidence(self.features, config)
-        return sentence_pairs(self.zh, self.en, self.probability(config), evidence, config)
+        return sentence_pairs(self.zh, self.en, self.probability(config), config)
 
     def probability(self, config: ComparableConfig) -> np.ndarray:
         return clause_probabilities(self.features, None, config)
@@ -351,19 +349,10 @@ ABLATIONS = {
         "peak",
         "phrases",
         "conflicts",
-        "sentence_dice",
-        "sentence_dice_hub",
     ),
     "no phrases, conflicts, peak": ("phrases", "conflicts", "peak"),
-    "no embeddings": ("cos", "cos_hub", "sentence_cos", "sentence_cos_hub"),
-    "no hub correction": ("cos_hub", "dice_hub", "sentence_cos_hub", "sentence_dice_hub"),
-    "no sentence-level features": (
-        "sentence_cos",
-        "sentence_cos_hub",
-        "sentence_dice",
-        "sentence_dice_hub",
-    ),
-    "no clause-level features": FEATURES[: FEATURES.index("sentence_cos")],
+    "no embeddings": ("cos", "cos_hub"),
+    "no hub correction": ("cos_hub", "dice_hub"),
 }
 
 

@@ -118,3 +118,23 @@ def test_verdict_fires_on_low_scoring_beads_only():
     unrelated = [Bead((i,), (i,), 0.1) for i in range(20)]
     assert looks_comparable(unrelated).comparable
     assert not looks_comparable(unrelated[:3]).comparable  # too short to judge
+
+
+def test_translation_signal_raises_the_pair_that_the_translation_carries(encoder):
+    """A stand-in for the MT model: the Chinese sentences "translated" by hand."""
+    translations = [
+        "Municipal political-legal work conference held in Taiyuan on March 5.",
+        "The meeting stressed speeding up the building of a higher-level safe Taiyuan.",
+        "",
+        "During the Spring Festival the city received three million tourists.",
+        "A marked drop in temperature is expected this weekend.",
+        "The ice hockey final of the winter games ended at the sports centre.",
+        "A new energy vehicle factory started production in the development zone.",
+        "",
+    ]
+    plain = align_comparable(ZH, EN, encoder=encoder, src_lang="zh", tgt_lang="en")
+    helped = align_comparable(
+        ZH, EN, encoder=encoder, src_lang="zh", tgt_lang="en", translations=translations
+    )
+    assert [(b.source, b.target) for b in helped] == [((1,), (1,))]
+    assert helped[0].score >= plain[0].score
