@@ -9,10 +9,11 @@ reported pairs' scores, i.e. the expected number of right pairs, since a score i
 right pairs measured at that score.
 
 Unrelated documents still yield a few chance pairs, more the longer they are: between chapters
-of different mac-dev novels the mass measured a median 0.018 per sentence of the shorter
-document (0.002-0.053, 30 pairs of chapters). A candidate shares topics when its mass reaches
-`margin` times that chance mass, and at least `min_mass`: bar = max(min_mass, margin x chance x
-min(n, m)); score = mass / (mass + bar) in [0, 1), so shares topics <=> score >= 0.5.
+of different mac-dev novels the mass measured a median 0.006 per sentence of the shorter
+document (0-0.016, 30 pairs of chapters). A candidate shares topics when its mass reaches
+`margin` times that chance mass (3: above every unrelated pair measured), and at least
+`min_mass`: bar = max(min_mass, margin x chance x min(n, m)); score = mass / (mass + bar) in
+[0, 1), so shares topics <=> score >= 0.5.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ K = TypeVar("K", bound=Hashable)
 
 @dataclass(frozen=True)
 class TopicConfig:
-    chance: float = 0.018  # mass per sentence of the shorter document between unrelated ones
-    margin: float = 2.0  # how many times the chance mass a related document must reach
+    chance: float = 0.006  # mass per sentence of the shorter document between unrelated ones
+    margin: float = 3.0  # how many times the chance mass a related document must reach
     min_mass: float = 1.0  # and at least this many expected right pairs
 
 
