@@ -44,17 +44,6 @@ class TermConfig:
     block: int = 512  # English clauses matched at once: memory stays linear in the input
 
 
-@dataclass(frozen=True)
-class Units:
-    """One side's units: `keys[u]` (the unit's own form), `clause[u]`, `concepts[u]` (ids in
-    the shared concept space: dictionary stems, then names and numbers)."""
-
-    keys: list[str]
-    clause: np.ndarray
-    concepts: list[np.ndarray]
-    clauses: int
-
-
 def _numbers(text: str, least: int) -> list[str]:
     return [n.replace(",", "") for n in _NUMBER.findall(text) if sum(map(str.isdigit, n)) >= least]
 
@@ -77,18 +66,9 @@ def chinese_units(
     """Per clause: unit keys and, for each, its concept strings ("s:<stem id>", "n:<name>")."""
     keys, concepts = [], []
     for text in texts:
-        k, c = [], []
-        i = 0
-        while i < len(text):
-            for width in range(min(dictionary.longest.get(text[i], 0), len(text) - i), 0, -1):
-                word = text[i : i + width]
-                if word in dictionary.glosses:
-                    k.append(word)
-                    c.append({f"s:{g}" for g in dictionary.glosses[word].tolist()})
-                    i += width
-                    break
-            else:
-                i += 1
+        words = _segmented(text, dictionary)
+        k = [text[start:end] for start, end, _ in words]
+        c = [{f"s:{g}" for g in glosses} for _, _, glosses in words]
         for run in _HAN_RUN.findall(text):
             syllables = lazy_pinyin(run)
             for width in config.name_widths:
