@@ -16,6 +16,7 @@ _LAZY = {
     "Bead": "alignment.beads",
     "Encoder": "alignment.embed",
     "GoldScores": "alignment.evaluate",
+    "TwoLevelScores": "alignment.evaluate",
     "TopicMatch": "alignment.topics",
     "align_comparable": "alignment.comparable",
     "align_documents": "alignment.modes",
@@ -26,6 +27,7 @@ _LAZY = {
     "read_beads": "alignment.beads",
     "score_against_gold": "alignment.evaluate",
     "score_documents": "alignment.evaluate",
+    "score_sure_possible": "alignment.evaluate",
 }
 
 __all__ = list(_LAZY)

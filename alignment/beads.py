@@ -13,14 +13,24 @@ FORMATS = ("vecalign", "tsv", "jsonl")
 HUNALIGN_JOINER = " ~~~ "  # between the sentences of one side of a bead, as hunalign writes
 
 
+Span = tuple[int, int]  # characters start..end of a sentence
+
+
 @dataclass(frozen=True)
 class Bead:
     """`source` and `target` hold 0-based sentence indices (either may be empty: an unaligned
-    sentence); `score` in [0, 1] is the aligner's confidence, its meaning documented per mode."""
+    sentence); `score` in [0, 1] is the aligner's confidence, its meaning documented per mode.
+
+    Comparable pairs also carry `grade` ("same": the sentences say essentially the same thing;
+    "partial": a clause-level proposition is shared) and the matched character spans of the
+    source and of the target sentence (`source_spans`, `target_spans`)."""
 
     source: tuple[int, ...]
     target: tuple[int, ...]
     score: float = 0.0
+    grade: str | None = None
+    source_spans: tuple[Span, ...] = ()
+    target_spans: tuple[Span, ...] = ()
 
 
 def _indices(text: str) -> tuple[int, ...]:
@@ -72,7 +82,7 @@ def format_beads(
 ) -> str:
     """`vecalign`: `[i,j]:[k]:score`; `tsv`: hunalign's `source<TAB>target<TAB>score`; `jsonl`:
     one object a bead with indices, texts (a side's sentences joined the way its language
-    writes them) and score."""
+    writes them) and score, and for comparable pairs their grade and matched spans."""
     lines = []
     for bead in beads:
         src_side, tgt_side = [src[i] for i in bead.source], [tgt[j] for j in bead.target]
@@ -88,6 +98,10 @@ def format_beads(
                 "source_text": join_sentences(src_side, src_lang),
                 "target_text": join_sentences(tgt_side, tgt_lang),
             }
+            if bead.grade is not None:
+                record["grade"] = bead.grade
+                record["source_spans"] = [list(span) for span in bead.source_spans]
+                record["target_spans"] = [list(span) for span in bead.target_spans]
             lines.append(json.dumps(record, ensure_ascii=False))
         else:
             raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

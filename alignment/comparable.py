@@ -1,37 +1,249 @@
-"""Comparable mode: documents on the same subject, not translations of each other.
+"""Comparable mode: documents on one subject, written independently, and the propositions they
+share.
 
-Pairs may come in any order and most sentences stay unaligned. Candidates are each sentence's
-best counterpart by margin in both directions (alignment.margin); pairs are accepted best
-first, one-to-one, while their margin clears the threshold and their cosine MIN_COSINE. A pair
-then grows into a 2-1 or 1-2 bead when a neighbouring sentence that is still free makes the
-match clearly better (one side split a sentence in two).
+Independent articles rarely share a whole sentence; they share a clause inside long sentences
+(当好首都“护城河” ~ "build the 'moat' of the capital"). So both sides are cut into clauses
+(alignment.clauses, enumerations kept whole), boilerplate sentences (text.boilerplate: bylines,
+photo credits, navigation, footers, repeated blocks) are left out, and every Chinese clause is
+compared with every English clause by:
 
-Score: clip((margin - 1) / (MARGIN_AT_ONE - 1), 0, 1): 0 means the pair is no closer than
-each side's usual nearest neighbours, 1 means its cosine stands MARGIN_AT_ONE times above them.
+- `cos`: cosine of the centred clause embeddings (alignment.embed.centred: unrelated clauses
+  score ~0); `cos_hub`: the same less the mean of each clause's k best cosines on the other side
+  (CSLS, Conneau et al. 2018: a clause close to everything is a hub, not a match);
+- `dice`, `dice_hub`: the weighted Dice of specific terms (alignment.terms: CC-CEDICT words,
+  names, numbers, weighted by how rare they are in these two documents), and its hub-corrected
+  form; `log_mass`: log(1 + the matched terms' weight), how much specific evidence there is;
+  `peak`: the most specific matched term; `phrases`: two adjacent Chinese words found together
+  in the English clause (平安+山西 ~ "safe Shanxi"); `conflicts`: English names the Chinese
+  clause lacks and numbers that differ;
+- `chrf` (only with `translations`, the Chinese sentences machine-translated): chrF of the
+  English clause against the translation of the Chinese clause's sentence, character n-gram
+  recall of the clause in it (alignment.mt), since a translation of the sentence carries the
+  clause somewhere inside.
+
+A logistic combination of these (`ComparableConfig.coefficients`, fitted by
+`python bench/comparable.py --fit` on mac-dev made comparable, never on the seeds' gold) gives
+each clause pair the probability that a reader would pair it. A clause keeps at most its
+`partners` best partners on each side; a sentence pair's score is its best clause pair's
+probability, and the pair is reported when that reaches `threshold`, so one sentence may pair
+with several (many-to-many, as readers do). The score is that probability recalibrated on
+held-out synthetic sets (`calibration`): a score of 0.8 means about 80% of such pairs were right
+there; on the seeds, where a translation-like generic statement scores as high as a shared
+proposition, the same scores mean less (docs/alignment.md has both).
+
+Features of whole sentences (their cosine and Dice) were measured and left out: they helped the
+synthetic sets (translations of novels) and cost the seeds recall; a proposition is a clause.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from alignment.beads import Bead
-from alignment.embed import Encoder, normalised
-from alignment.margin import candidates, knn_mean
+from alignment.beads import Bead, Span
+from alignment.clauses import Clause, ClauseConfig, clauses
+from alignment.embed import Encoder, centred
+from alignment.lexicon import load_cedict
+from alignment.terms import TermConfig, TermMatch, match_terms
+from text.boilerplate import flag_boilerplate
+from text.language import detect_language
 
-# Calibrated on mac-dev made comparable (half the English dropped, the rest shuffled):
-# threshold 1.01 kept pairs 87% right (1.00: 68%, 1.02: 95% but half the recall). See docs.
-THRESHOLD = 1.01
-MARGIN_AT_ONE = 1.05
-# Short documents have too few neighbours for a margin to mean much; a pair must also reach
-# this cosine (unrelated sentence pairs measured 0.70-0.79 with the default encoder).
-MIN_COSINE = 0.8
-GROW_GAIN = 0.01  # a neighbour joins a pair when it raises the margin at least this much
+FEATURES = ("cos", "cos_hub", "dice", "dice_hub", "log_mass", "peak", "phrases", "conflicts")
 
 
-def margin_score(margin: float) -> float:
-    return min(max((margin - 1.0) / (MARGIN_AT_ONE - 1.0), 0.0), 1.0)
+@dataclass(frozen=True)
+class ComparableConfig:
+    """Knobs of comparable alignment; the fitted numbers come from bench/comparable.py --fit."""
+
+    k: int = 4  # neighbours whose mean a clause pair must beat (hub correction)
+    # logistic weights of FEATURES and intercept: `python bench/comparable.py --fit` (mac-dev
+    # made comparable: partial, unrelated and short variants of all six chapters;
+    # multiple-instance, 3 rounds)
+    coefficients: tuple[float, ...] = (2.925, 20.235, -2.649, 7.387, 1.49, -0.213, 0.432, 0.355)
+    intercept: float = -5.669
+    chrf_coefficient: float = 2.0  # untuned: no translation model here (see docs/alignment.md)
+    # probability -> share of right pairs, measured on held-out chapters (cross-fitted halves)
+    calibration: tuple[tuple[float, float], ...] = (
+        (0.0, 0.0),
+        (0.022, 0.022),
+        (0.388, 0.421),
+        (0.551, 0.595),
+        (0.646, 0.696),
+        (0.753, 0.742),
+        (0.854, 0.882),
+        (0.927, 0.891),
+        (0.985, 0.97),
+        (1.0, 0.97),
+    )
+    threshold: float = 0.5  # report a sentence pair whose best clause pair reaches this
+    partners: int = 2  # a clause pairs with at most its best `partners` clauses on the other side
+    same_coverage: float = 0.6  # grade "same": matched clauses cover this share of both sentences
+    clauses: ClauseConfig = field(default_factory=ClauseConfig)
+    terms: TermConfig = field(default_factory=TermConfig)
+
+
+DEFAULT = ComparableConfig()
+
+
+@dataclass(frozen=True)
+class Side:
+    """One document's alignable clauses (boilerplate left out) and their texts."""
+
+    sentences: Sequence[str]
+    clauses: list[Clause]
+    texts: list[str]
+
+    @classmethod
+    def of(
+        cls,
+        sentences: Sequence[str],
+        lang: str,
+        flags: Sequence[str | None] | None,
+        config: ClauseConfig,
+    ) -> Side:
+        flags = flag_boilerplate(sentences, lang) if flags is None else flags
+        kept = [c for c in clauses(sentences, lang, config) if flags[c.sentence] is None]
+        return cls(sentences, kept, [sentences[c.sentence][c.start : c.end] for c in kept])
+
+    @property
+    def owner(self) -> np.ndarray:
+        return np.array([c.sentence for c in self.clauses], dtype=np.int64)
+
+
+def hub_corrected(scores: np.ndarray, k: int) -> np.ndarray:
+    """scores less the mean of each row's and each column's k best (CSLS)."""
+    rows = _top_mean(scores, k)
+    cols = _top_mean(scores.T, k)
+    return scores - (rows[:, None] + cols[None, :]) / 2
+
+
+def _top_mean(scores: np.ndarray, k: int) -> np.ndarray:
+    k = max(1, min(k, scores.shape[1]))
+    return np.partition(scores, scores.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+
+
+def clause_features(
+    zh: Side,
+    en: Side,
+    encoder: Encoder,
+    config: ComparableConfig = DEFAULT,
+    lexical: bool = True,
+) -> np.ndarray:
+    """(len(FEATURES), Chinese clauses, English clauses); lexical=False: term features 0."""
+    return _pair_features(
+        encoder.encode(zh.texts), encoder.encode(en.texts), zh.texts, en.texts, config, lexical
+    )
+
+
+def _pair_features(
+    zh_vectors: np.ndarray,
+    en_vectors: np.ndarray,
+    zh_texts: list[str],
+    en_texts: list[str],
+    config: ComparableConfig,
+    lexical: bool,
+) -> np.ndarray:
+    """cos, cos_hub, dice, dice_hub, log_mass, peak, phrases, conflicts of every (Chinese
+    text, English text) pair."""
+    cos = centred(zh_vectors) @ centred(en_vectors).T
+    if lexical:
+        terms = match_terms(zh_texts, en_texts, load_cedict(), config.terms)
+    else:
+        terms = TermMatch(*(np.zeros_like(cos) for _ in range(5)))
+    return np.stack(
+        [
+            cos,
+            hub_corrected(cos, config.k),
+            terms.dice,
+            hub_corrected(terms.dice, config.k),
+            np.log1p(terms.mass),
+            terms.peak,
+            np.log1p(terms.phrases),
+            np.minimum(terms.conflicts, 3),
+        ]
+    )
+
+
+def translation_match(zh: Side, en: Side, translations: Sequence[str]) -> np.ndarray:
+    """(Chinese clauses, English clauses): chrF (0-1) of each English clause against the
+    translation of the Chinese clause's sentence, the clause as the hypothesis, so a clause
+    found inside a longer translation scores high."""
+    from alignment.mt import CharNgrams, chrf
+
+    sentences = sorted(set(zh.owner.tolist()))
+    refs = {i: CharNgrams.of(translations[i]) for i in sentences}
+    hyps = [CharNgrams.of(text) for text in en.texts]
+    by_sentence = {i: np.array([chrf(h, refs[i]) for h in hyps]) / 100 for i in sentences}
+    return np.stack([by_sentence[i] for i in zh.owner.tolist()])
+
+
+def calibrated(probability: np.ndarray, config: ComparableConfig = DEFAULT) -> np.ndarray:
+    x, y = zip(*config.calibration, strict=True)
+    return np.interp(probability, x, y)
+
+
+def clause_probabilities(
+    features: np.ndarray, chrf: np.ndarray | None = None, config: ComparableConfig = DEFAULT
+) -> np.ndarray:
+    """Probability that a reader pairs each (Chinese clause, English clause)."""
+    logit = np.tensordot(np.array(config.coefficients), features, axes=1) + config.intercept
+    if chrf is not None:
+        logit = logit + config.chrf_coefficient * chrf
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+def candidates(probability: np.ndarray, partners: int) -> np.ndarray:
+    """0/1 mask of clause pairs among the `partners` best of their row or of their column."""
+    mask = np.zeros(probability.shape, dtype=bool)
+    if probability.size == 0:
+        return mask
+    for axis in (0, 1):
+        n = probability.shape[axis]
+        keep = min(partners, n)
+        top = np.argpartition(-probability, keep - 1, axis=axis)
+        top = top[:keep] if axis == 0 else top[:, :keep]
+        np.put_along_axis(mask, top, True, axis=axis)
+    return mask
+
+
+def sentence_pairs(
+    zh: Side, en: Side, probability: np.ndarray, config: ComparableConfig = DEFAULT
+) -> list[Bead]:
+    """Beads (Chinese sentence, English sentence) whose best candidate clause pair reaches the
+    threshold, with calibrated score, grade and spans (the candidate clause pairs that reach
+    it); sorted by Chinese then English index."""
+    mask = candidates(probability, config.partners) & (probability >= config.threshold)
+    rows, cols = np.nonzero(mask)
+    zo, eo = zh.owner, en.owner
+    best: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        best.setdefault((int(zo[r]), int(eo[c])), []).append((float(probability[r, c]), r, c))
+    beads = []
+    for (i, j), found in sorted(best.items()):
+        score = float(calibrated(np.array(max(found)[0]), config))
+        zh_spans = _merged([(zh.clauses[r].start, zh.clauses[r].end) for _, r, _ in found])
+        en_spans = _merged([(en.clauses[c].start, en.clauses[c].end) for _, _, c in found])
+        covered = min(_covered(zh_spans, zh.sentences[i]), _covered(en_spans, en.sentences[j]))
+        grade = "same" if covered >= config.same_coverage else "partial"
+        beads.append(Bead((i,), (j,), score, grade, tuple(zh_spans), tuple(en_spans)))
+    return beads
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for start, end in sorted(set(spans)):
+        if out and start <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _covered(spans: list[Span], sentence: str) -> float:
+    size = len(sentence.strip()) or 1
+    return sum(end - start for start, end in spans) / size
 
 
 def align_comparable(
@@ -39,51 +251,47 @@ def align_comparable(
     tgt: Sequence[str],
     *,
     encoder: Encoder,
-    threshold: float = THRESHOLD,
-    k: int = 4,
-    grow: bool = True,
-    min_cosine: float = MIN_COSINE,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    src_flags: Sequence[str | None] | None = None,
+    tgt_flags: Sequence[str | None] | None = None,
+    translations: Sequence[str] | None = None,
+    config: ComparableConfig = DEFAULT,
 ) -> list[Bead]:
-    """Aligned pairs only (1-1, and 1-2/2-1 where one side splits), sorted by source index."""
+    """Pairs of sentences that share a proposition, 1-1 each but many per sentence, sorted by
+    source index; each with a calibrated score, a grade and matched spans.
+
+    src_lang, tgt_lang: "zh" or "en" (detected when None); the term signals need one of each.
+    src_flags, tgt_flags: per sentence a boilerplate kind or None (text.boilerplate; computed
+    when None); flagged sentences are never paired. translations: the Chinese side's sentences
+    machine-translated into English, one per sentence (adds the chrF signal).
+    """
     if not src or not tgt:
         return []
-    s, t = encoder.encode(src), encoder.encode(tgt)
-    s_hood, t_hood = knn_mean(s, t, k), knn_mean(t, s, k)
-    i, j, margin = candidates(s, t, k)
-    src_free = np.ones(len(src), dtype=bool)
-    tgt_free = np.ones(len(tgt), dtype=bool)
-    accepted = []
-    for n in np.argsort(-margin):
-        if margin[n] < threshold:
-            break
-        if src_free[i[n]] and tgt_free[j[n]] and float(s[i[n]] @ t[j[n]]) >= min_cosine:
-            src_free[i[n]] = tgt_free[j[n]] = False
-            accepted.append(((int(i[n]),), (int(j[n]),), float(margin[n])))
-    if grow:
-        accepted = [_grow(bead, s, t, s_hood, t_hood, src_free, tgt_free, k) for bead in accepted]
-    beads = [Bead(a, b, margin_score(m)) for a, b, m in accepted]
-    return sorted(beads, key=lambda bead: (bead.source, bead.target))
-
-
-def _grow(bead, s, t, s_hood, t_hood, src_free, tgt_free, k):
-    """Add one free neighbouring sentence to a side when that raises the margin."""
-    (i,), (j,), margin = bead
-    best = bead
-    for side, free, vecs, others in (("src", src_free, s, t), ("tgt", tgt_free, t, s)):
-        at = i if side == "src" else j
-        for other in (at - 1, at + 1):
-            if not (0 <= other < len(vecs)) or not free[other]:
-                continue
-            run = normalised(vecs[at] + vecs[other])
-            run_hood = float(knn_mean(run[None], others, k)[0])
-            if side == "src":
-                new = float(run @ t[j]) / ((run_hood + t_hood[j]) / 2)
-            else:
-                new = float(s[i] @ run) / ((s_hood[i] + run_hood) / 2)
-            if new >= best[2] + GROW_GAIN:
-                pair = tuple(sorted((at, other)))
-                best = (pair, (j,), new) if side == "src" else ((i,), pair, new)
-    for side, indices in (("src", best[0]), ("tgt", best[1])):
-        free = src_free if side == "src" else tgt_free
-        free[list(indices)] = False
-    return best
+    src_lang = src_lang or detect_language(" ".join(src))
+    tgt_lang = tgt_lang or detect_language(" ".join(tgt))
+    swap = src_lang != "zh" and tgt_lang == "zh"
+    if swap:
+        src, tgt, src_lang, tgt_lang, src_flags, tgt_flags = (
+            tgt,
+            src,
+            tgt_lang,
+            src_lang,
+            tgt_flags,
+            src_flags,
+        )
+    zh = Side.of(src, src_lang, src_flags, config.clauses)
+    en = Side.of(tgt, tgt_lang, tgt_flags, config.clauses)
+    if not zh.clauses or not en.clauses:
+        return []
+    features = clause_features(zh, en, encoder, config, {src_lang, tgt_lang} == {"zh", "en"})
+    chrf = translation_match(zh, en, translations) if translations is not None else None
+    probability = clause_probabilities(features, chrf, config)
+    beads = sentence_pairs(zh, en, probability, config)
+    if swap:
+        beads = [
+            Bead(b.target, b.source, b.score, b.grade, b.target_spans, b.source_spans)
+            for b in beads
+        ]
+        beads.sort(key=lambda b: (b.source, b.target))
+    return beads

@@ -5,6 +5,11 @@ sentence and some target sentence of it are aligned to each other in gold. Preci
 predicted beads (an unaligned 1-0/0-1 bead is right only if gold has the same one); recall is
 precision with the roles swapped and unaligned beads dropped from both sides. Counts are summed
 over documents before dividing (micro average).
+
+Two-level gold (`score_sure_possible`), for comparable text where readers agree only in part, as
+sure and possible links are in word alignment (Och & Ney 2003): precision is judged against the
+pairs any reader found (possible, which includes sure), recall against the pairs every reader
+found (sure). Only pairs with both sides count: comparable alignment has no unaligned beads.
 """
 
 from __future__ import annotations
@@ -88,3 +93,40 @@ def score_documents(
 def score_against_gold(predicted: Sequence[Bead | Pair], gold: Sequence[Bead | Pair]) -> GoldScores:
     """Scores of one document's predicted beads against its gold beads."""
     return score_documents([predicted], [gold])
+
+
+@dataclass(frozen=True)
+class TwoLevelScores:
+    """Precision against possible gold, recall against sure gold; `pairs` predicted."""
+
+    strict_precision: float
+    strict_recall: float
+    strict_f1: float
+    lax_precision: float
+    lax_recall: float
+    lax_f1: float
+    pairs: int
+    signature: str = "sure-possible|micro|precision-vs-possible|recall-vs-sure|aligned-only"
+
+
+def score_sure_possible(
+    predicted: Sequence[Sequence[Bead | Pair]],
+    sure: Sequence[Sequence[Bead | Pair]],
+    possible: Sequence[Sequence[Bead | Pair]],
+) -> TwoLevelScores:
+    """Scores summed over documents: `predicted[i]` against `sure[i]` and `possible[i]`."""
+    if not len(predicted) == len(sure) == len(possible):
+        raise ValueError("predicted, sure and possible must hold the same number of documents")
+    p = [0, 0, 0, 0]
+    r = [0, 0, 0, 0]
+    count = 0
+    for test_doc, sure_doc, possible_doc in zip(predicted, sure, possible, strict=True):
+        test = {(s, t) for s, t in _pairs(test_doc) if s and t}
+        sure_pairs = {(s, t) for s, t in _pairs(sure_doc) if s and t}
+        possible_pairs = {(s, t) for s, t in _pairs(possible_doc) if s and t} | sure_pairs
+        count += len(test)
+        p = [a + b for a, b in zip(p, _counts(possible_pairs, test), strict=True)]
+        r = [a + b for a, b in zip(r, _counts(test, sure_pairs), strict=True)]
+    sp, lp = _ratio(p[0], p[1]), _ratio(p[2], p[3])
+    sr, lr = _ratio(r[0], r[1]), _ratio(r[2], r[3])
+    return TwoLevelScores(sp, sr, _f1(sp, sr), lp, lr, _f1(lp, lr), count)

