@@ -203,3 +203,48 @@ def test_eval_align_rejects_malformed_gold(tmp_path, capsys):
     (tmp_path / "g").write_text("0 0\n")
     code, _, err = run(capsys, "eval-align", str(tmp_path / "p"), str(tmp_path / "g"))
     assert code == 2 and "line 1" in err
+
+
+def test_eval_align_two_level_gold(tmp_path, capsys):
+    (tmp_path / "pred").write_text("[0]:[0]:0.9\n[1]:[2]:0.5\n[3]:[3]:0.4\n")
+    (tmp_path / "sure").write_text("[0]:[0]\n[2]:[2]\n")
+    (tmp_path / "possible").write_text("[1]:[2]\n")
+    args = ["eval-align", str(tmp_path / "pred")]
+    code, out, _ = run(
+        capsys, *args, "--sure", str(tmp_path / "sure"), "--possible", str(tmp_path / "possible")
+    )
+    assert code == 0 and "sure-possible" in out and "pairs: 3" in out
+    code, out, _ = run(
+        capsys,
+        *args,
+        "--sure", str(tmp_path / "sure"),
+        "--possible", str(tmp_path / "possible"),
+        "--json",
+    )  # fmt: skip
+    scores = json.loads(out)
+    # precision against possible (sure included): [0]:[0] and [1]:[2] of 3; recall: 1 of 2 sure
+    assert scores["lax_precision"] == pytest.approx(2 / 3)
+    assert scores["lax_recall"] == pytest.approx(1 / 2)
+    code, _, err = run(capsys, *args, "--sure", str(tmp_path / "sure"))
+    assert code == 2 and "--possible" in err
+
+
+UNRELATED = [
+    "The football team won the championship on Sunday.",
+    "Prices of vegetables rose sharply in the spring.",
+    "A new bridge across the river opened to traffic.",
+    "The museum shows paintings from the eighteenth century.",
+]
+
+
+def test_parallel_mode_says_when_documents_are_not_translations(tmp_path, capsys):
+    src, tgt = tmp_path / "zh.txt", tmp_path / "en.txt"
+    src.write_text("\n".join(ZH * 2) + "\n", encoding="utf-8")
+    tgt.write_text("\n".join(UNRELATED * 2) + "\n", encoding="utf-8")
+    langs = ["--src-lang", "zh", "--tgt-lang", "en", "--presplit"]
+    code, out, err = run(capsys, "align", str(src), str(tgt), *langs)
+    assert code == 0 and out  # the beads still come
+    assert err.count("\n") == 1 and "--mode comparable" in err
+    tgt.write_text("\n".join(EN * 2) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "align", str(src), str(tgt), *langs)
+    assert code == 0 and err == ""

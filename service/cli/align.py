@@ -160,6 +160,8 @@ def run_align(args: argparse.Namespace) -> int:
             config=config,
         )
         _write(args, pair, beads, src, tgt, many=len(pairs) > 1)
+        if args.mode == AlignMode.PARALLEL:
+            _warn_if_not_translations(pair, beads)
         predicted.append(beads)
     if golds is not None:
         from alignment import read_beads, score_documents
@@ -170,6 +172,20 @@ def run_align(args: argparse.Namespace) -> int:
             score_documents(predicted, gold), len(pairs), sys.stdout if to_files else sys.stderr
         )
     return 0
+
+
+def _warn_if_not_translations(pair: Pair, beads) -> None:
+    """One line on stderr when parallel mode's beads say the documents only share a subject."""
+    from alignment.verdict import looks_comparable
+
+    verdict = looks_comparable(beads)
+    if verdict.comparable:
+        print(
+            f"bitext: warning: {pair.src} and {pair.tgt} do not look like translations of each "
+            f"other (only {verdict.confident_share:.0%} of the sentences align with confidence);"
+            " for documents that only share a subject, use --mode comparable",
+            file=sys.stderr,
+        )
 
 
 def _read(pair: Pair, args: argparse.Namespace) -> tuple[list[str], list[str]]:
