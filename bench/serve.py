@@ -14,10 +14,15 @@ of a bounded time alternate between the two sides, offline first and last:
 The machine may be shared and its load drifts, so each served round is compared with the mean of
 the offline rounds just before and after it, and a level's ratio is the median of those. Every
 round sends the same sentences in the same order, each made unique by a number (no cache can
-answer). Prints target tokens/s, p50/p95 latency and the ratio served/offline per level; the last
-line is `serve_ratio_32=<ratio>`.
+answer). Prints target tokens/s, p50/p95 latency and the ratio served/offline per level.
+
+Mixed load (fair scheduling): `--mixed-clients` closed-loop clients send one-sentence requests,
+alone, then beside one maximum-size request (BITEXT_MAX_REQUEST_CHARS of sentences, sent again as
+soon as it is answered), then alone again; the ratio is the p95 latency beside it over the mean
+p95 alone (target: at most 3). The last line is `serve_ratio_32=<ratio>`.
 
     python bench/serve.py [--seconds 15] [--rounds 3] [--clients 1,8,32] [--length 32] [--beam 1]
+                          [--mixed-clients 4]
 """
 
 from __future__ import annotations
@@ -279,6 +284,62 @@ def measure_level(
     return statistics.median(ratios)
 
 
+def long_text(sentences: Sentences, max_chars: int) -> str:
+    """A maximum-size request: numbered sentences of the test set, up to `max_chars`."""
+    text, pool = "", sentences.round()
+    while len(text) + len(sentence := next(pool)) <= max_chars:
+        text += sentence
+    return text
+
+
+async def send_long(url: str, text: str, beam: int, seconds: float) -> int:
+    """Keep one maximum-size request in flight for `seconds`, then wait for the last one (the
+    server would go on translating it): how many were sent."""
+    deadline, sent = time.perf_counter() + seconds, 0
+    async with httpx.AsyncClient(timeout=None) as client:
+        while time.perf_counter() < deadline:
+            (await client.post(url, json={"text": text, "beam": beam})).raise_for_status()
+            sent += 1
+    return sent
+
+
+def measure_mixed(
+    args: argparse.Namespace, sentences: Sentences, base: str, max_chars: int
+) -> float:
+    """p95 of one-sentence requests beside a maximum-size request over their p95 alone."""
+    url = f"{base}/v1/translate"
+
+    def short_p95(seconds: float, beside: str | None) -> tuple[float, int]:
+        async def run() -> tuple[list[float], int]:
+            clients = load_test(
+                url, args.mixed_clients, sentences.round(), args.beam, seconds, args.length
+            )
+            if beside is None:
+                return (await clients)[1], 0
+            (_, latencies), answered = await asyncio.gather(
+                clients, send_long(url, beside, args.beam, seconds)
+            )
+            return latencies, answered
+
+        latencies, answered = asyncio.run(run())
+        return statistics.quantiles(latencies, n=20)[18], answered
+
+    short_p95(args.seconds / 4, None)  # warm-up
+    before, _ = short_p95(args.seconds, None)
+    text = long_text(sentences, max_chars)
+    beside, answered = short_p95(args.seconds, text)
+    after, _ = short_p95(args.seconds, None)
+    ratio = beside / ((before + after) / 2)
+    print(
+        f"mixed load, {args.mixed_clients} one-sentence clients: p95 alone {before * 1000:.0f} "
+        f"and {after * 1000:.0f} ms; beside a {len(text)}-character request "
+        f"({answered} sent in {args.seconds:.0f} s) {beside * 1000:.0f} ms; "
+        f"ratio {ratio:.2f}",
+        flush=True,
+    )
+    return ratio
+
+
 def rounded(rates: list[float]) -> str:
     return " ".join(f"{rate:.0f}" for rate in rates)
 
@@ -296,6 +357,9 @@ def main() -> int:
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--length", type=int, default=32, help="target tokens per sentence")
     parser.add_argument("--beam", type=int, default=1)
+    parser.add_argument(
+        "--mixed-clients", type=int, default=4, help="one-sentence clients (mixed load; 0: skip)"
+    )
     parser.add_argument("--backend", default="ct2", choices=["ct2", "transformers"])
     parser.add_argument("--serve-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--model-dir", type=Path, help=argparse.SUPPRESS)
@@ -319,7 +383,8 @@ def main() -> int:
         data_dir = Path(tmp) / "data"
         model_dir = build_random_opus(args.tokenizer)
         # The largest batch the server's micro-batcher builds, from the same environment.
-        max_batch = Settings.from_env(data_dir=data_dir).batch_max_sentences
+        served_settings = Settings.from_env(data_dir=data_dir)
+        max_batch = served_settings.batch_max_sentences
         sentences = Sentences(args.source)
         server, base = start_server(args, model_dir, data_dir)
         try:
@@ -327,14 +392,19 @@ def main() -> int:
                 clients: measure_level(
                     args, server, sentences, base, clients, min(clients, max_batch)
                 )
-                for clients in [int(c) for c in args.clients.split(",")]
+                for clients in [int(c) for c in args.clients.split(",") if c]
             }
+            mixed = args.mixed_clients and measure_mixed(
+                args, sentences, base, served_settings.max_request_chars
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
     print(f"load average {load_average()} at the end")
     for clients, ratio in ratios.items():
         print(f"ratio served/offline, {clients} clients: {ratio:.2f} (median of {args.rounds})")
+    if mixed:
+        print(f"mixed_p95_ratio={mixed:.2f}")
     if 32 in ratios:  # the headline figure, last
         print(f"serve_ratio_32={ratios[32]:.2f}")
     return 0

@@ -13,6 +13,7 @@ from starlette.datastructures import State
 from models.registry import ModelRegistry
 from service.aligner import Aligner
 from service.alignments import Alignments
+from service.api_keys import ApiKeys
 from service.ingest import Ingest
 from service.jobs import AlignMode
 from service.live_translation import LiveTranslation
@@ -45,25 +46,34 @@ def start(
     aligner = Aligner(
         translations, settings.encoder, settings.embedding_cache_dir, encoder, settings.align
     )
-    state.alignments = alignments = Alignments(store, translations, aligner, worker)
+    state.alignments = alignments = Alignments(store, translations, aligner, worker, settings)
     state.live_translation = LiveTranslation(
         registry.get,
         metrics,
         max_batch=settings.batch_max_sentences,
+        max_per_request=settings.batch_max_per_request,
         max_wait=settings.batch_max_wait_ms / 1000,
     )
     if seeds_dir is not None and seeds_dir.is_dir():
         for document in ingest.seeds(seeds_dir):
             log.info("ingested seed %s (%s)", document.title, document.language)
             if document.language == SOURCE_LANGUAGE:  # queued with the unfinished ones below
-                store.alignments.create(document.id, None, AlignMode.COMPARABLE)
+                store.alignments.request(document.id, None, AlignMode.COMPARABLE)
     translations.resume()
     alignments.resume()
 
 
+# How long a stop waits for the running batch, then for the running job, before leaving their
+# threads behind: the HTTP server already waited (settings.shutdown_timeout) for its requests.
+STOP_WAIT = 1.0
+
+
 def stop(state: State) -> None:
-    state.live_translation.close()
-    state.worker.close()
+    """Answer queued translations with 503, give the running job STOP_WAIT to finish, and put it
+    back to pending if it did not (the next start, or another server, runs it)."""
+    state.live_translation.close(STOP_WAIT)
+    state.worker.close(STOP_WAIT)
+    state.alignments.close()
     state.store.close()
 
 
@@ -75,6 +85,7 @@ def _part(name: str):
 
 
 SettingsDep = Annotated[Settings, _part("settings")]
+ApiKeysDep = Annotated[ApiKeys, _part("api_keys")]
 MetricsDep = Annotated[Metrics, _part("metrics")]
 RegistryDep = Annotated[ModelRegistry, _part("registry")]
 StoreDep = Annotated[Store, _part("store")]

@@ -11,9 +11,9 @@ as `GET /languages` lists it. Errors are `LibreTranslateError`s with LibreTransl
 from __future__ import annotations
 
 import asyncio
-from secrets import compare_digest
 
 from models.registry import ModelRegistry
+from service.api_keys import ApiKeys
 from service.limits import DEFAULT_BEAM, check_size
 from service.live_translation import LiveTranslation
 from service.schemas_libretranslate import Detection, LanguageOut, TranslateAnswer, TranslateFields
@@ -32,11 +32,10 @@ class LibreTranslateError(Exception):
         self.status = status
 
 
-def check_key(api_key: str | None, settings: Settings) -> None:
-    """Once the service has keys, every request names one of them."""
-    if settings.api_keys and not any(
-        compare_digest((api_key or "").encode(), key.encode()) for key in settings.api_keys
-    ):
+def check_key(api_key: str | None, keys: ApiKeys, presented: str | None) -> None:
+    """Once the service has keys, every request names one of them: as LibreTranslate's
+    `api_key` field, or in a header as on /v1 (`presented`: the key the guard identified)."""
+    if keys.enabled and presented is None and keys.valid(api_key or "") is None:
         raise LibreTranslateError(403, "Invalid API key")
 
 

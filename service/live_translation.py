@@ -17,13 +17,20 @@ from models.translator import TranslatedText, assemble_lines, join_lines
 from service.batcher import MicroBatcher
 from service.metrics import Metrics
 from service.translations import TranslatorFor
+from text.errors import ModelUnavailable
 from text.html import HtmlDocument, TextFormat
 from text.segment import split_lines
 
 
 class LiveTranslation:
     def __init__(
-        self, translator_for: TranslatorFor, metrics: Metrics, *, max_batch: int, max_wait: float
+        self,
+        translator_for: TranslatorFor,
+        metrics: Metrics,
+        *,
+        max_batch: int,
+        max_per_request: int,
+        max_wait: float,
     ) -> None:
         self.translator_for = translator_for
         self.metrics = metrics
@@ -31,12 +38,16 @@ class LiveTranslation:
         self.batcher: MicroBatcher = MicroBatcher(
             self._run_batch,
             max_batch=max_batch,
+            max_per_request=max_per_request,
             max_wait=max_wait,
             on_batch=metrics.batch_size.observe,
         )
 
-    def close(self) -> None:
-        self.batcher.close()
+    def close(self, timeout: float) -> None:
+        """Requests still waiting get 503: the server is stopping."""
+        self.batcher.close(
+            timeout, ModelUnavailable("the server is stopping: send the request again")
+        )
 
     def _run_batch(self, key: Hashable, sentences: list[str]) -> list:
         source, target, beam = key

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from service.jobs import AlignMode, JobStatus
@@ -14,15 +15,46 @@ from text.html import TextFormat
 
 Language = Literal["zh", "en"]
 
+# Ids are 64-bit integers wherever the API takes one: anything larger is a 422, not a database
+# overflow.
+MAX_ID = 2**63 - 1
+StoredId = Annotated[int, Field(ge=-MAX_ID - 1, le=MAX_ID)]
+IdInPath = Annotated[int, Path(ge=-MAX_ID - 1, le=MAX_ID, description="A 64-bit id.")]
+
 
 def _storable(text: str) -> str:
-    """Refuse NUL characters: tokenizers and PostgreSQL text columns do not take them."""
+    """Refuse NUL characters (tokenizers and PostgreSQL text columns do not take them) and lone
+    surrogates (not Unicode: no UTF-8 encoder, database or cache takes them)."""
     if "\x00" in text:
         raise ValueError("the text contains a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(text[error.start])
+        raise ValueError(
+            f"the text is not valid unicode: a lone surrogate U+{code:04X} at character "
+            f"{error.start}"
+        ) from None
     return text
 
 
 Text = Annotated[str, AfterValidator(_storable)]
+
+
+class Problem(BaseModel):
+    """One thing wrong with a request, where it is (`body.text[1]`, `path.document_id`)."""
+
+    field: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers, whatever its status: `detail` says what is wrong in words."""
+
+    detail: str
+    problems: list[Problem] = Field(
+        default=[], description="For 422 answers: each invalid field with its message."
+    )
 
 
 class Strict(BaseModel):
@@ -97,8 +129,8 @@ class DocumentOut(BaseModel):
 
 
 class AlignmentRequest(Strict):
-    source_document: int
-    target_documents: list[int] | None = None
+    source_document: StoredId
+    target_documents: list[StoredId] | None = None
     mode: AlignMode = AlignMode.COMPARABLE
 
 

@@ -51,11 +51,25 @@ class Settings:
     # Micro-batcher: concurrent /v1/translate requests share engine batches.
     batch_max_sentences: int = 64
     batch_max_wait_ms: float = 5.0
+    # Sentences of one request in one batch: what a short request waits behind a long one.
+    batch_max_per_request: int = 8
     # Every alignment knob (alignment.config), changed through BITEXT_ALIGN_OPTIONS
     # ("max_bead=6,weights.skip=0.8") or the align CLI's --option.
     align: AlignConfig = DEFAULT_CONFIG
-    # API keys (BITEXT_API_KEYS, comma-separated); empty: no key is asked for.
-    api_keys: frozenset[str] = frozenset()
+    # Security (docs/service.md, "Security"): API keys (none: no key needed), one a line in
+    # api_keys_file too; requests per key (or client address) as "60/minute"; the Host names
+    # served ("*": any).
+    api_keys: tuple[str, ...] = ()
+    api_keys_file: Path | None = None
+    rate_limit: str | None = None
+    trusted_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
+    # Seconds SIGTERM waits for requests and the running batch before the server exits.
+    shutdown_timeout: float = 30.0
+    # Runs of an alignment job (first + retries after a failure or a crash) before it is failed.
+    job_max_attempts: int = 3
+    # A running job whose server has not renewed its claim for this long is taken over (the
+    # server crashed); claims are renewed every quarter of it.
+    job_lease_seconds: float = 60.0
     # Origins allowed to call the API from a browser (BITEXT_CORS_ORIGINS, comma-separated, or
     # "*"); empty: no CORS headers, so browsers keep other sites' pages out.
     cors_origins: tuple[str, ...] = ()
@@ -83,10 +97,17 @@ class Settings:
             key = f"BITEXT_{name.upper()}"
             if env.get(key):
                 values[name] = _parse(key, env[key], kind)
-        if env.get("BITEXT_API_KEYS"):
-            values["api_keys"] = frozenset(_items(env["BITEXT_API_KEYS"]))
-        if env.get("BITEXT_CORS_ORIGINS"):
-            values["cors_origins"] = tuple(_items(env["BITEXT_CORS_ORIGINS"]))
+        for key, name in (
+            ("BITEXT_API_KEYS", "api_keys"),
+            ("BITEXT_TRUSTED_HOSTS", "trusted_hosts"),
+            ("BITEXT_CORS_ORIGINS", "cors_origins"),
+        ):
+            if env.get(key):
+                values[name] = tuple(_items(env[key]))
+        if env.get("BITEXT_API_KEYS_FILE"):
+            values["api_keys_file"] = Path(env["BITEXT_API_KEYS_FILE"])
+        if env.get("BITEXT_RATE_LIMIT"):
+            values["rate_limit"] = env["BITEXT_RATE_LIMIT"]
         if env.get("BITEXT_ALIGN_OPTIONS"):
             options = [o for o in env["BITEXT_ALIGN_OPTIONS"].split(",") if o.strip()]
             values["align"] = DEFAULT_CONFIG.replace_options(options)
@@ -135,4 +156,8 @@ NUMERIC_FIELDS: dict[str, type] = {
     "max_beam": int,
     "batch_max_sentences": int,
     "batch_max_wait_ms": float,
+    "batch_max_per_request": int,
+    "shutdown_timeout": float,
+    "job_max_attempts": int,
+    "job_lease_seconds": float,
 }

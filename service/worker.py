@@ -29,8 +29,9 @@ class Worker:
         """Block until every job submitted so far has run (tests, shutdown)."""
         self._jobs.join()
 
-    def close(self) -> None:
-        """Stop after the running job; queued jobs are dropped (the store says what to redo)."""
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop after the running job, waiting for it up to `timeout` (then its daemon thread is
+        left behind); queued jobs are dropped (the store says what to redo)."""
         while True:
             try:
                 self._jobs.get_nowait()
@@ -38,7 +39,7 @@ class Worker:
                 break
             self._jobs.task_done()
         self._jobs.put((_STOP, ()))
-        self._thread.join(timeout=30)
+        self._thread.join(timeout=timeout)
 
     def _loop(self) -> None:
         while True:

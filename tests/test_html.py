@@ -104,6 +104,12 @@ def test_runs_without_letters_and_blank_runs_are_copied() -> None:
     assert translate(page).startswith("<table><tr><td>2024</td><td> — </td><td>w")
 
 
+@pytest.mark.parametrize("markup", ["", "   ", "\n"])
+def test_empty_and_blank_documents_come_back_as_they_were(markup: str) -> None:
+    assert HtmlDocument.parse(markup).texts == []
+    assert translate(markup) == markup
+
+
 def test_br_and_block_elements_end_runs() -> None:
     document = HtmlDocument.parse("<div>一<br>二<p>三</p><li>四</li></div>")
     assert document.texts == ["一", "二", "三", "四"]

@@ -34,7 +34,7 @@ def settings(tmp_path: Path, tiny_model_dir: Path, tiny_model_en_zh_dir: Path) -
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, seeds_dir=None)) as client:
+    with TestClient(create_app(settings, seeds_dir=None), base_url="http://localhost") as client:
         yield client
 
 
@@ -62,7 +62,7 @@ def test_the_libretranslate_client_works_unchanged(settings: Settings) -> None:
 
 
 def test_the_client_with_an_api_key(settings: Settings) -> None:
-    keyed = replace(settings, api_keys=frozenset({"k1", "k2"}))
+    keyed = replace(settings, api_keys=("k1", "k2"))
     with serving(create_app(keyed, seeds_dir=None)) as base:
         assert LibreTranslateAPI(base, api_key="k2").translate(ZH, "zh", "en")
         assert LibreTranslateAPI(base, api_key="k2").detect(ZH)[0]["language"] == "zh"
@@ -158,7 +158,7 @@ def test_detect(client: TestClient) -> None:
 
 def test_languages_list_only_the_directions_whose_model_is_here(settings: Settings) -> None:
     without = replace(settings, model_en_zh=str(settings.data_dir / "missing"))
-    with TestClient(create_app(without, seeds_dir=None)) as client:
+    with TestClient(create_app(without, seeds_dir=None), base_url="http://localhost") as client:
         assert client.post("/languages").json() == [
             {"code": "zh", "name": "Chinese", "targets": ["en"]},
             {"code": "en", "name": "English", "targets": []},
@@ -211,11 +211,11 @@ def test_malformed_bodies_are_400_too(client: TestClient) -> None:
 
 def test_cors_is_off_by_default_and_configurable(settings: Settings) -> None:
     preflight = {"Origin": "https://example.org", "Access-Control-Request-Method": "POST"}
-    with TestClient(create_app(settings, seeds_dir=None)) as client:
+    with TestClient(create_app(settings, seeds_dir=None), base_url="http://localhost") as client:
         answer = client.get("/languages", headers={"Origin": "https://example.org"})
         assert "access-control-allow-origin" not in answer.headers
     opened = replace(settings, cors_origins=("https://example.org",))
-    with TestClient(create_app(opened, seeds_dir=None)) as client:
+    with TestClient(create_app(opened, seeds_dir=None), base_url="http://localhost") as client:
         answer = client.get("/languages", headers={"Origin": "https://example.org"})
         assert answer.headers["access-control-allow-origin"] == "https://example.org"
         assert client.options("/translate", headers=preflight).status_code == 200
@@ -226,4 +226,18 @@ def test_cors_is_off_by_default_and_configurable(settings: Settings) -> None:
 def test_keys_and_origins_come_from_the_environment() -> None:
     env = {"BITEXT_API_KEYS": "a, b,,", "BITEXT_CORS_ORIGINS": "*"}
     settings = Settings.from_env(env)
-    assert settings.api_keys == frozenset({"a", "b"}) and settings.cors_origins == ("*",)
+    assert set(settings.api_keys) == {"a", "b"} and settings.cors_origins == ("*",)
+
+
+def test_keys_and_rate_limits_answer_in_libretranslate_s_shape(settings: Settings) -> None:
+    """The guard leaves the key to the route (clients send it in the body), and a request over
+    the rate limit gets 429 as {"error"}, as LibreTranslate answers it."""
+    limited = replace(settings, api_keys=("k1",), rate_limit="2/minute")
+    app = create_app(limited, seeds_dir=None)
+    with TestClient(app, base_url="http://localhost") as client:
+        fields = {"q": ZH, "source": "zh", "target": "en"}
+        assert client.post("/translate", json=fields).status_code == 403  # no key: 403, not 401
+        assert client.post("/translate", json=fields | {"api_key": "k1"}).status_code == 200
+        over = client.post("/translate", json=fields | {"api_key": "k1"})
+        assert over.status_code == 429 and over.headers["retry-after"]
+        assert set(over.json()) == {"error"}

@@ -63,20 +63,90 @@ def test_batches_respect_keys_and_size() -> None:
         assert key in ("a", "b")
 
 
-def test_engine_errors_reach_every_caller_and_the_batcher_goes_on() -> None:
-    def failing(key, items):
+def test_a_failing_item_fails_alone_and_the_batcher_goes_on() -> None:
+    """Issue #13.3: 31 valid requests and one poisoned one in the same batch: 31 answers."""
+    calls = []
+
+    def engine(key, items):
+        calls.append(len(items))
         if "bad" in items:
             raise ValueError("engine failed")
-        return items
+        return [f"ok:{item}" for item in items]
 
-    batcher = MicroBatcher(failing, max_batch=8, max_wait=0.01)
+    started, release = threading.Event(), threading.Event()
+
+    def held(key, items):  # the first batch holds while the 32 requests queue behind it
+        if items == ["first"]:
+            started.set()
+            release.wait(5)
+        return engine(key, items)
+
+    batcher = MicroBatcher(held, max_batch=64, max_wait=0.01)
+    batcher.submit("k", ["first"])
+    assert started.wait(5)
+    futures = [batcher.submit("k", [f"s{n}", f"t{n}"]) for n in range(15)]
+    poisoned = batcher.submit("k", ["fine", "bad"])
+    futures += [batcher.submit("k", [f"s{n}", f"t{n}"]) for n in range(15, 31)]
+    release.set()
+    for n, future in enumerate(futures):
+        assert future.result(5) == [f"ok:s{n}", f"ok:t{n}"]
     with pytest.raises(ValueError, match="engine failed"):
-        batcher.submit("k", ["bad"]).result(5)
-    assert batcher.submit("k", ["good"]).result(5) == ["good"]
+        poisoned.result(5)
+    assert calls[1] == 64  # they were one batch, then split down to the bad item
+    assert batcher.submit("k", ["good"]).result(5) == ["ok:good"]
     assert batcher.submit("k", []).result(5) == []
     batcher.close()
     with pytest.raises(RuntimeError):
         batcher.submit("k", ["late"])
+
+
+def test_a_long_request_shares_batches_with_short_ones() -> None:
+    """Issue #13.4: sentences are taken round-robin across requests, so a one-sentence request
+    sent while a 150-sentence one runs is answered by the next batch, not after all 150."""
+    recorder = Recorder(delay=0.02)
+    batcher = MicroBatcher(recorder, max_batch=8, max_per_request=4, max_wait=0.001)
+    long = batcher.submit("k", [f"long{n}" for n in range(150)])
+    while not recorder.batches:
+        time.sleep(0.001)
+    short = batcher.submit("k", ["short"])
+    assert short.result(5) == ["k:short"]
+    assert not long.done()
+    batches_before_short = next(
+        i for i, (_, items) in enumerate(recorder.batches) if "short" in items
+    )
+    assert batches_before_short <= 2
+    assert long.result(10) == [f"k:long{n}" for n in range(150)]
+    # At most 4 sentences of the long request in any batch: a short request waits behind little.
+    assert all(sum("long" in item for item in items) <= 4 for _, items in recorder.batches)
+    batcher.close()
+
+
+def test_round_robin_takes_one_item_of_each_request_in_turn() -> None:
+    from service.batcher import _Request, round_robin
+
+    a, b, c = (
+        _Request("k", ["a1", "a2", "a3", "a4"]),
+        _Request("k", ["b1"]),
+        _Request("k", ["c1", "c2"]),
+    )
+    taken = [request.items[index] for request, index in round_robin([a, b, c], 5, 8)]
+    assert taken == ["a1", "b1", "c1", "a2", "c2"]
+    assert [request.items[index] for request, index in round_robin([a, b, c], 5, 1)] == ["a3"]
+    assert [request.items[index] for request, index in round_robin([a, b, c], 5, 8)] == ["a4"]
+
+
+def test_close_answers_waiting_callers_within_its_timeout() -> None:
+    release = threading.Event()
+    batcher = MicroBatcher(lambda key, items: release.wait(10) and items, max_batch=1)
+    running = batcher.submit("k", ["a"])
+    queued = batcher.submit("k", ["b"])
+    start = time.monotonic()
+    batcher.close(timeout=0.2, error=RuntimeError("stopping"))
+    assert time.monotonic() - start < 5
+    for future in (running, queued):
+        with pytest.raises(RuntimeError, match="stopping"):
+            future.result(1)
+    release.set()
 
 
 def test_clients_split_over_two_batches_merge_into_the_next_one() -> None:

@@ -180,6 +180,8 @@ class _Parser(HTMLParser):
         self._event("other")
 
     def finish(self, markup: str) -> list[str | _Run]:
+        if not self._events:
+            return [markup] if markup else []
         lines = [0, *(i + 1 for i, c in enumerate(markup) if c == "\n")]
         offsets = [lines[line - 1] + column for (line, column), *_ in self._events]
         builder = _Builder()

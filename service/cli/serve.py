@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import ipaddress
 import logging
 import socket
 from pathlib import Path
@@ -32,6 +33,12 @@ def register(subparsers) -> None:
         help="directory of *.txt documents ingested at start (default: the repo's seeds/)",
     )
     parser.add_argument("--no-seeds", action="store_true", help="ingest nothing at start")
+    parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="serve a non-loopback --host without API keys (BITEXT_API_KEYS): anyone who reaches "
+        "the port may add documents and queue jobs",
+    )
     parser.add_argument("--log-level", default="info", help="uvicorn log level")
     parser.set_defaults(run=run)
 
@@ -45,14 +52,41 @@ def run(args: argparse.Namespace) -> int:
     seeds = None if args.no_seeds else args.seeds
     if seeds is not None and not seeds.is_dir():
         raise InputError(f"--seeds {seeds}: not a directory")
+    from service.api_keys import ApiKeys
+
+    if (
+        not is_loopback(args.host)
+        and not args.no_auth
+        and not ApiKeys.from_settings(settings).enabled
+    ):
+        raise InputError(
+            f"--host {args.host} serves other machines: set BITEXT_API_KEYS (or "
+            "BITEXT_API_KEYS_FILE), or pass --no-auth to serve without keys"
+        )
     check_port(args.host, args.port)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     fetch_models(settings)
     from service.app import create_app  # imported here so other commands skip torch
 
     app = create_app(settings, seeds_dir=seeds)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        # SIGTERM: requests get this long; the running batch and job then get STOP_WAIT each.
+        timeout_graceful_shutdown=max(0.5, settings.shutdown_timeout - 3),
+    )
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to any interface
 
 
 def check_port(host: str, port: int) -> None:

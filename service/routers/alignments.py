@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response, status
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from service.dependencies import AlignmentsDep
 from service.exports import MEDIA_TYPES, WRITERS
 from service.limits import AlignmentBody
 from service.report import AlignmentReport
-from service.schemas import AlignmentCreated, AlignmentOut, TopicRank
+from service.schemas import AlignmentCreated, AlignmentOut, ErrorOut, IdInPath, TopicRank
 
 router = APIRouter(prefix="/v1/alignments", tags=["alignments"])
+NOT_FOUND = {404: {"model": ErrorOut}}
 
 
-@router.post("", response_model=AlignmentCreated, status_code=status.HTTP_202_ACCEPTED)
+class FormatName(StringConvertor):
+    """An export format's name starts with a letter: `/v1/alignments/0.5` is a malformed id,
+    not alignment 0 in format "5"."""
+
+    regex = "[A-Za-z][A-Za-z0-9]*"
+
+
+register_url_convertor("format", FormatName())
+
+
+@router.post(
+    "",
+    response_model=AlignmentCreated,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={
+        200: {"model": AlignmentCreated, "description": "An earlier alignment"},
+        **NOT_FOUND,
+    },
+)
 def create_alignment(
     request: AlignmentBody, alignments: AlignmentsDep, response: Response
 ) -> AlignmentCreated:
@@ -29,11 +49,15 @@ def create_alignment(
 
 # Declared before /{alignment_id} so that "3.tmx" is an export, not a malformed id.
 @router.get(
-    "/{alignment_id}.{fmt}",
-    responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}},
+    "/{alignment_id}.{fmt:format}",
+    responses={
+        200: {"content": {m: {} for m in MEDIA_TYPES.values()}},
+        **NOT_FOUND,
+        409: {"model": ErrorOut},
+    },
     summary="Export aligned pairs as TMX 1.4b (.tmx), hunalign TSV (.tsv) or JSON lines (.jsonl)",
 )
-def export_alignment(alignment_id: int, fmt: str, alignments: AlignmentsDep) -> Response:
+def export_alignment(alignment_id: IdInPath, fmt: str, alignments: AlignmentsDep) -> Response:
     if fmt not in WRITERS:
         raise HTTPException(404, f"no export format {fmt!r}; use one of {', '.join(WRITERS)}")
     report = alignments.report(alignment_id)
@@ -43,12 +67,15 @@ def export_alignment(alignment_id: int, fmt: str, alignments: AlignmentsDep) -> 
     return Response(
         WRITERS[fmt](report),
         media_type=MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
-@router.get("/{alignment_id}", response_model=AlignmentOut)
-def get_alignment(alignment_id: int, alignments: AlignmentsDep) -> AlignmentOut:
+@router.get("/{alignment_id}", response_model=AlignmentOut, responses=NOT_FOUND)
+def get_alignment(alignment_id: IdInPath, alignments: AlignmentsDep) -> AlignmentOut:
     return alignment_out(alignments.report(alignment_id))
 
 

@@ -6,14 +6,26 @@ from fastapi import APIRouter, Response, status
 
 from service.dependencies import IngestDep, StoreDep, TranslationsDep
 from service.limits import DocumentBody
-from service.schemas import DocumentList, DocumentOut, SentenceOut, SentenceTranslation
+from service.schemas import (
+    DocumentList,
+    DocumentOut,
+    ErrorOut,
+    IdInPath,
+    SentenceOut,
+    SentenceTranslation,
+)
 from service.store.tables import Document
 from service.translations import StoredTranslations
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
 
-@router.post("", response_model=DocumentOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=DocumentOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"model": DocumentOut, "description": "The same text, stored before"}},
+)
 def create_document(
     request: DocumentBody, ingest: IngestDep, translations: TranslationsDep, response: Response
 ) -> DocumentOut:
@@ -29,8 +41,10 @@ def list_documents(store: StoreDep) -> DocumentList:
     return DocumentList(documents=store.documents.summaries())
 
 
-@router.get("/{document_id}", response_model=DocumentOut)
-def get_document(document_id: int, store: StoreDep, translations: TranslationsDep) -> DocumentOut:
+@router.get("/{document_id}", response_model=DocumentOut, responses={404: {"model": ErrorOut}})
+def get_document(
+    document_id: IdInPath, store: StoreDep, translations: TranslationsDep
+) -> DocumentOut:
     document = store.documents.get(document_id)
     return document_out(document, translations.shown(document))
 

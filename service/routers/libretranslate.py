@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 
 from service import libretranslate
-from service.dependencies import LiveTranslationDep, RegistryDep, SettingsDep
+from service.dependencies import ApiKeysDep, LiveTranslationDep, RegistryDep, SettingsDep
 from service.libretranslate import LibreTranslateError
 from service.schemas_libretranslate import (
     Detection,
@@ -91,11 +91,11 @@ async def read(request: Request, schema: type[Body]) -> Body:
     openapi_extra=_body(TranslateFields),
 )
 async def translate(
-    request: Request, live: LiveTranslationDep, settings: SettingsDep
+    request: Request, live: LiveTranslationDep, settings: SettingsDep, keys: ApiKeysDep
 ) -> TranslateAnswer:
     """Translate `q` (a text or a list) from `source` (or "auto") to `target`."""
     fields = await read(request, TranslateFields)
-    libretranslate.check_key(fields.api_key, settings)
+    libretranslate.check_key(fields.api_key, keys, keys.identify(request, cookie=False))
     return await libretranslate.translate(fields, live, settings)
 
 
@@ -110,10 +110,10 @@ router.add_api_route("/languages", languages, methods=["POST"], include_in_schem
 
 
 @router.post("/detect", response_model=list[Detection], openapi_extra=_body(Fields))
-async def detect(request: Request, settings: SettingsDep) -> list[Detection]:
+async def detect(request: Request, keys: ApiKeysDep) -> list[Detection]:
     """The language of `q`, the likelier first, with confidences in percent."""
     fields = await read(request, Fields)
-    libretranslate.check_key(fields.api_key, settings)
+    libretranslate.check_key(fields.api_key, keys, keys.identify(request, cookie=False))
     if not fields.q:
         raise LibreTranslateError(400, "Invalid request: missing q parameter")
     return libretranslate.detect("\n".join(fields.texts()))

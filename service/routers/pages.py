@@ -7,10 +7,11 @@ from pathlib import Path
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader, pass_context
 
 from service.dependencies import AlignmentsDep, StoreDep, TranslationsDep
 from service.jobs import AlignMode, JobStatus
+from service.schemas import IdInPath
 from service.views import HIGH, MEDIUM, side_by_side
 
 
@@ -19,12 +20,19 @@ def number(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+@pass_context
+def url_for(context: dict, name: str, /, **path_params: object) -> str:
+    """A link as a path on this server: never built from the Host header, which the client
+    chooses (Starlette's url_for would write `Host: evil.example` into every link)."""
+    return str(context["request"].app.url_path_for(name, **path_params))
+
+
 ENVIRONMENT = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
     autoescape=True,  # every piece of text is escaped, whatever the template's name
 )
 ENVIRONMENT.filters["number"] = number
-ENVIRONMENT.globals.update(JobStatus=JobStatus, AlignMode=AlignMode)
+ENVIRONMENT.globals.update(JobStatus=JobStatus, AlignMode=AlignMode, url_for=url_for)
 TEMPLATES = Jinja2Templates(env=ENVIRONMENT)
 
 router = APIRouter(include_in_schema=False)
@@ -46,7 +54,7 @@ def corpus(request: Request, store: StoreDep) -> HTMLResponse:
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
 def document_page(
-    request: Request, document_id: int, store: StoreDep, translations: TranslationsDep
+    request: Request, document_id: IdInPath, store: StoreDep, translations: TranslationsDep
 ) -> HTMLResponse:
     document = store.documents.get(document_id)
     return TEMPLATES.TemplateResponse(
@@ -59,7 +67,7 @@ def document_page(
 @router.get("/alignments/{alignment_id}", response_class=HTMLResponse)
 def alignment_page(
     request: Request,
-    alignment_id: int,
+    alignment_id: IdInPath,
     alignments: AlignmentsDep,
     min_score: float = Query(0.0, ge=0.0, le=1.0),
 ) -> HTMLResponse:

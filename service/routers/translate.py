@@ -7,12 +7,12 @@ from fastapi import APIRouter
 
 from service.dependencies import LiveTranslationDep
 from service.limits import TranslateBody
-from service.schemas import TranslateResponse
+from service.schemas import ErrorOut, TranslateResponse
 
 router = APIRouter(prefix="/v1", tags=["translate"])
 
 
-@router.post("/translate", response_model=TranslateResponse)
+@router.post("/translate", response_model=TranslateResponse, responses={503: {"model": ErrorOut}})
 async def translate(request: TranslateBody, live: LiveTranslationDep) -> TranslateResponse:
     model, translated = await live.translate(
         request.texts(),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from service.errors import NotStored
@@ -37,69 +38,147 @@ class FoundPair:
     scores: dict | None = None
 
 
+def fingerprint(
+    source_id: int, targets: list[int] | None, mode: AlignMode, latest_document: int | None
+) -> str:
+    """What makes two requests the same job: source, mode, and the sorted targets; for "every
+    shared-topic document" (targets None), the newest document too, since a later one may share
+    topics."""
+    wanted = f"all@{latest_document}" if targets is None else sorted(targets)
+    return hashlib.sha256(f"{source_id}|{mode}|{wanted}".encode()).hexdigest()
+
+
 class AlignmentRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def create(self, source_id: int, targets: list[int] | None, mode: AlignMode) -> Alignment:
-        """A pending alignment of the source with these targets (None: the shared-topic ones)."""
-        with self._db.session.begin() as session:
-            alignment = Alignment(
-                source_document_id=source_id, requested_targets=targets, mode=mode
-            )
-            session.add(alignment)
-        return alignment
+    def request(
+        self, source_id: int, targets: list[int] | None, mode: AlignMode
+    ) -> tuple[Alignment, bool]:
+        """(alignment, queued): the one pending job of this request (None targets: the
+        shared-topic ones), made now or earlier; a failed one asked for again is queued again.
 
-    def find(self, source_id: int, targets: list[int] | None, mode: AlignMode) -> Alignment | None:
-        """An existing, not failed alignment of exactly this request (its work is reused).
-
-        A request for all shared-topic documents (targets None) made before the latest document
-        was added is not the same request: the new document may share topics.
+        Identical requests racing, here or from another server, meet on the unique fingerprint.
         """
-        query = select(Alignment).where(
-            Alignment.source_document_id == source_id,
-            Alignment.mode == mode,
-            Alignment.status != JobStatus.FAILED,
-        )
-        with self._db.session() as session:
-            if targets is None:
-                query = query.where(
-                    Alignment.created_at >= select(func.max(Document.created_at)).scalar_subquery()
+        with self._db.session.begin() as session:
+            latest = session.scalar(select(func.max(Document.id))) if targets is None else None
+            key = fingerprint(source_id, targets, mode, latest)
+            created = session.scalar(
+                self._db.insert_ignoring(Alignment)
+                .values(
+                    fingerprint=key,
+                    source_document_id=source_id,
+                    requested_targets=targets,
+                    mode=mode,
+                    status=JobStatus.PENDING,
                 )
-            for alignment in session.scalars(query.order_by(Alignment.id)):
-                if alignment.requested_targets == targets:
-                    return alignment
-        return None
+                .on_conflict_do_nothing(index_elements=[Alignment.fingerprint])
+                .returning(Alignment.id)
+            )
+            retried = (
+                created is None
+                and session.execute(
+                    update(Alignment)
+                    .where(Alignment.fingerprint == key, Alignment.status == JobStatus.FAILED)
+                    .values(status=JobStatus.PENDING, attempts=0, error=None, finished_at=None)
+                ).rowcount
+            )
+            alignment = session.scalar(select(Alignment).where(Alignment.fingerprint == key))
+        return alignment, created is not None or bool(retried)
+
+    def claim(self, server: str, *, lease: float, max_attempts: int) -> int | None:
+        """Take the oldest job to run, atomically (two servers never take the same one): a
+        pending one, or a running one whose claim went stale (its server stopped mid-run). A job
+        cut off `max_attempts` times is failed instead."""
+        now = datetime.now(UTC)
+        stale = or_(
+            Alignment.claimed_at.is_(None), Alignment.claimed_at < now - timedelta(seconds=lease)
+        )
+        abandoned = and_(Alignment.status == JobStatus.RUNNING, stale)
+        with self._db.session.begin() as session:
+            session.execute(
+                update(Alignment)
+                .where(abandoned, Alignment.attempts >= max_attempts)
+                .values(
+                    status=JobStatus.FAILED,
+                    error=func.coalesce(
+                        Alignment.error, f"stopped {max_attempts} times while running"
+                    ),
+                    finished_at=now,
+                )
+            )
+            oldest = (
+                select(Alignment.id)
+                .where(or_(Alignment.status == JobStatus.PENDING, abandoned))
+                .order_by(Alignment.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+                .scalar_subquery()
+            )
+            return session.scalar(
+                update(Alignment)
+                .where(Alignment.id == oldest)
+                .values(
+                    status=JobStatus.RUNNING,
+                    claimed_by=server,
+                    claimed_at=now,
+                    attempts=Alignment.attempts + 1,
+                )
+                .returning(Alignment.id)
+            )
+
+    def renew(self, alignment_id: int, server: str) -> None:
+        """Keep the claim fresh while the job runs, so no other server takes it over."""
+        with self._db.session.begin() as session:
+            session.execute(
+                update(Alignment)
+                .where(Alignment.id == alignment_id, Alignment.claimed_by == server)
+                .where(Alignment.status == JobStatus.RUNNING)
+                .values(claimed_at=datetime.now(UTC))
+            )
+
+    def release(self, server: str) -> None:
+        """A clean stop: the server's running jobs go back to pending, the run not counted."""
+        with self._db.session.begin() as session:
+            session.execute(
+                update(Alignment)
+                .where(Alignment.claimed_by == server, Alignment.status == JobStatus.RUNNING)
+                .values(
+                    status=JobStatus.PENDING,
+                    claimed_by=None,
+                    claimed_at=None,
+                    attempts=Alignment.attempts - 1,
+                )
+            )
+
+    def failed(self, alignment_id: int, error: str, max_attempts: int) -> JobStatus:
+        """Record a run's error: pending again for another run, or failed after the last one."""
+        with self._db.session.begin() as session:
+            alignment = session.get(Alignment, alignment_id)
+            alignment.error = error
+            alignment.claimed_by = alignment.claimed_at = None
+            if alignment.attempts >= max_attempts:
+                alignment.status = JobStatus.FAILED
+                alignment.finished_at = datetime.now(UTC)
+            else:
+                alignment.status = JobStatus.PENDING
+            return alignment.status
 
     def get(self, alignment_id: int) -> Alignment:
         """The alignment with its ranking and pairs; NotStored if there is none with this id."""
         with self._db.session() as session:
-            alignment = session.get(
+            alignment = self._db.may_hold(alignment_id) and session.get(
                 Alignment,
                 alignment_id,
                 options=[selectinload(Alignment.candidates), selectinload(Alignment.pairs)],
             )
-        if alignment is None:
+        if not alignment:
             raise NotStored(f"no alignment with id {alignment_id}")
         return alignment
 
     def all(self) -> list[Alignment]:
         with self._db.session() as session:
             return list(session.scalars(select(Alignment).order_by(Alignment.id)))
-
-    def to_run(self) -> list[int]:
-        """Alignments a start must (re)run: queued, cut off by a stop, or failed last time."""
-        with self._db.session() as session:
-            query = select(Alignment.id).where(Alignment.status != JobStatus.DONE)
-            return list(session.scalars(query.order_by(Alignment.id)))
-
-    def set_status(self, alignment_id: int, status: JobStatus, error: str | None = None) -> None:
-        with self._db.session.begin() as session:
-            alignment = session.get(Alignment, alignment_id)
-            alignment.status = status
-            alignment.error = error
-            if not status.unfinished:
-                alignment.finished_at = datetime.now(UTC)
 
     def finish(
         self,

@@ -8,6 +8,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.store.tables import Base
+from service.store.upgrade import upgrade
 from text.errors import InputError
 
 # INSERT ... ON CONFLICT DO NOTHING of each supported backend: with several writers (service
@@ -46,6 +47,7 @@ def open_engine(url: str) -> Engine:
     else:
         engine = create_engine(parsed, pool_pre_ping=True)
     Base.metadata.create_all(engine)
+    upgrade(engine)
     return engine
 
 
@@ -60,3 +62,10 @@ class Database:
         self.engine = open_engine(url)
         self.session: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
         self.insert_ignoring = INSERT_IGNORING[self.engine.dialect.name]
+        # Ids are INTEGER columns: 64-bit on SQLite, 32-bit on PostgreSQL, where a larger id in
+        # a query is an error rather than no row.
+        self.max_id = 2**31 - 1 if self.engine.dialect.name == "postgresql" else 2**63 - 1
+
+    def may_hold(self, row_id: int) -> bool:
+        """Whether a row could have this id (no query needed to say it does not)."""
+        return -self.max_id - 1 <= row_id <= self.max_id

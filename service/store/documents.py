@@ -78,10 +78,10 @@ class DocumentRepository:
     def get(self, document_id: int) -> Document:
         """The document with its sentences; NotStored if there is none with this id."""
         with self._db.session() as session:
-            document = session.get(
+            document = self._db.may_hold(document_id) and session.get(
                 Document, document_id, options=[selectinload(Document.sentences)]
             )
-        if document is None:
+        if not document:
             raise NotStored(f"no document with id {document_id}")
         return document
 
@@ -90,7 +90,7 @@ class DocumentRepository:
         with self._db.session() as session:
             rows = session.scalars(
                 select(Document)
-                .where(Document.id.in_(ids))
+                .where(Document.id.in_([i for i in ids if self._db.may_hold(i)]))
                 .options(selectinload(Document.sentences))
             )
             return {document.id: document for document in rows}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from service.jobs import AlignMode, JobStatus
@@ -75,8 +75,13 @@ class Translation(Base):
 
 class Alignment(Base):
     __tablename__ = "alignments"
+    # A unique index, not a constraint: store.upgrade adds it to tables made before it existed.
+    __table_args__ = (Index("uq_alignments_fingerprint", "fingerprint", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The request's identity (store.alignments.fingerprint): one job per distinct request, even
+    # when identical requests race. None on rows made before it existed.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
     source_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     # None: every English document that shares topics with the source.
     requested_targets: Mapped[list[int] | None] = mapped_column(JSON)
@@ -89,6 +94,11 @@ class Alignment(Base):
     model: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=_now)
     finished_at: Mapped[datetime | None]
+    # Which server runs the job, since when (renewed while it runs), and how many runs began:
+    # a running job whose claim goes stale was cut off by a crash and is claimed again.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     candidates: Mapped[list[AlignmentCandidate]] = relationship(
         order_by="AlignmentCandidate.rank", cascade="all, delete-orphan"
     )
