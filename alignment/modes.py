@@ -29,9 +29,15 @@ def align_documents(
     src_lang: str | None = None,
     tgt_lang: str | None = None,
     translations: Sequence[str] | None = None,
+    src_flags: Sequence[str | None] | None = None,
+    tgt_flags: Sequence[str | None] | None = None,
     config: AlignConfig = DEFAULT_CONFIG,
 ) -> list[Bead]:
-    """`align_parallel` or `align_comparable`; translations (of src) serve parallel mode."""
+    """`align_parallel` or `align_comparable`; translations (of src) serve parallel mode.
+
+    src_flags, tgt_flags: per sentence a boilerplate kind or None (text.boilerplate), as flagged
+    at ingest; comparable mode never pairs a flagged sentence (it flags them itself when None).
+    """
     from alignment.comparable import align_comparable
     from alignment.parallel import align_parallel
 
@@ -47,4 +53,12 @@ def align_documents(
         )
     if translations is not None:
         raise InputError("machine translations are a parallel-mode signal; --mt needs it")
-    return align_comparable(src, tgt, encoder=encoder)
+    return align_comparable(
+        src,
+        tgt,
+        encoder=encoder,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        src_flags=src_flags,
+        tgt_flags=tgt_flags,
+    )

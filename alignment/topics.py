@@ -22,6 +22,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from alignment.beads import Bead
 from alignment.comparable import DEFAULT, ComparableConfig, align_comparable
 from alignment.embed import Encoder
 from text.language import detect_language
@@ -42,7 +43,11 @@ class TopicMatch(Generic[K]):
     score: float
     shares_topics: bool
     mass: float = 0.0  # expected number of right pairs (sum of the pairs' scores)
-    pairs: int = 0
+    beads: tuple[Bead, ...] = ()  # the comparable pairs found: the alignment, not to redo
+
+    @property
+    def pairs(self) -> int:
+        return len(self.beads)
 
 
 def rank_documents(
@@ -52,13 +57,17 @@ def rank_documents(
     encoder: Encoder,
     source_lang: str | None = None,
     target_lang: str | None = None,
+    source_flags: Sequence[str | None] | None = None,
+    candidate_flags: Mapping[K, Sequence[str | None]] | None = None,
     config: TopicConfig = TopicConfig(),
     comparable: ComparableConfig = DEFAULT,
 ) -> list[TopicMatch[K]]:
-    """Candidates best first, each with a score in [0, 1) and whether it shares topics.
+    """Candidates best first, each with a score in [0, 1), whether it shares topics, and the
+    comparable pairs that decided it.
 
     source_lang, target_lang: the languages of the source and of every candidate (detected from
-    the text when None).
+    the text when None). source_flags, candidate_flags: boilerplate kinds per sentence, as
+    flagged at ingest (text.boilerplate; flagged here when None).
     """
     if not source:
         return [TopicMatch(key, 0.0, False) for key in candidates]
@@ -74,11 +83,13 @@ def rank_documents(
             encoder=encoder,
             src_lang=source_lang,
             tgt_lang=target_lang or detect_language(" ".join(sentences)),
+            src_flags=source_flags,
+            tgt_flags=(candidate_flags or {}).get(key),
             config=comparable,
         )
         mass = sum(b.score for b in beads)
         chance = config.chance * min(len(source), len(sentences))
         bar = max(config.min_mass, config.margin * chance)
         score = mass / (mass + bar)
-        matches.append(TopicMatch(key, score, score >= 0.5, mass, len(beads)))
+        matches.append(TopicMatch(key, score, score >= 0.5, mass, tuple(beads)))
     return sorted(matches, key=lambda match: -match.score)
