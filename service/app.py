@@ -20,7 +20,7 @@ from service.api_keys import ApiKeys
 from service.body_limit import BodyLimit
 from service.dependencies import start, stop
 from service.error_handlers import add_error_handlers, document_errors
-from service.guards import Guards, add_guards, keyed
+from service.guards import LIBRETRANSLATE, Guards, add_guards, keyed
 from service.metrics import Metrics
 from service.routers import (
     alignments,
@@ -73,7 +73,7 @@ def create_app(
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     add_error_handlers(app)
-    document_errors(app, keyed=keyed)
+    document_errors(app, keyed=keyed, own_shape=LIBRETRANSLATE)
     add_guards(app, Guards(settings, keys), metrics)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes(settings))
     if settings.cors_origins:  # added last: outermost, so refusals carry the headers too

@@ -9,7 +9,7 @@ validation errors add one `problems` entry per invalid field.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -121,10 +121,15 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
-def document_errors(app: FastAPI, *, keyed: Callable[[str], bool]) -> None:
+def document_errors(
+    app: FastAPI, *, keyed: Callable[[str], bool], own_shape: Collection[str] = ()
+) -> None:
     """Make the OpenAPI document list each status an operation can answer, with the error
     schema: 400 everywhere, 401 and 429 where a key and the rate limit apply (`keyed(path)`), 422
-    and 413 where there is input, and what the route declared itself (404, 409, 503)."""
+    and 413 where there is input, and what the route declared itself (404, 409, 503).
+
+    Paths in `own_shape` (the LibreTranslate API) answer in the shape their routes declared for
+    400: there only the rate limit's 429, in that shape, and the body limit's 413 are added."""
     generate = app.openapi
 
     def openapi() -> dict:
@@ -140,6 +145,12 @@ def document_errors(app: FastAPI, *, keyed: Callable[[str], bool]) -> None:
         for path, operations in document["paths"].items():
             for operation in operations.values():
                 responses = operation["responses"]
+                if path in own_shape:
+                    own = responses["400"]["content"]
+                    if keyed(path):
+                        responses["429"] = {"description": STATUS_WORDS[429], "content": own}
+                    responses["413"] = {"description": STATUS_WORDS[413], "content": reference}
+                    continue
                 for status in _statuses(operation, keyed(path)):
                     description = STATUS_WORDS.get(status) or responses[str(status)]["description"]
                     responses[str(status)] = {"description": description, "content": reference}

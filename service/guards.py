@@ -84,9 +84,8 @@ class Guards:
         path = request.url.path
         host = request.headers.get("host", "")
         if path not in PROBES and not trusted(host, self.settings.trusted_hosts):
-            return error_response(
-                400, f"host {host_name(host)!r} is not served here (BITEXT_TRUSTED_HOSTS)"
-            )
+            message = f"host {host_name(host)!r} is not served here (BITEXT_TRUSTED_HOSTS)"
+            return _refusal(path, 400, message)
         if request.method == "OPTIONS":  # CORS preflights carry no key; OPTIONS changes nothing
             return None
         if not keyed(path) and not (path == "/signin" and request.method == "POST"):
@@ -106,12 +105,15 @@ class Guards:
         wait = self.limiter.retry_after(client) if self.limiter else None
         if wait is not None:
             message = f"over the rate limit of {self.settings.rate_limit}: retry in {wait} s"
-            if own_key:
-                return JSONResponse(
-                    {"error": message}, status_code=429, headers={"Retry-After": str(wait)}
-                )
-            return error_response(429, message, headers={"Retry-After": str(wait)})
+            return _refusal(path, 429, message, headers={"Retry-After": str(wait)})
         return None
+
+
+def _refusal(path: str, status: int, message: str, headers: dict | None = None) -> Response:
+    """The API's error shape, or LibreTranslate's `{"error"}` on its paths."""
+    if path in LIBRETRANSLATE:
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+    return error_response(status, message, headers=headers)
 
 
 def add_guards(app: FastAPI, guards: Guards, metrics: Metrics) -> None:

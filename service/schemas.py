@@ -18,7 +18,7 @@ Language = Literal["zh", "en"]
 # Ids are 64-bit integers wherever the API takes one: anything larger is a 422, not a database
 # overflow.
 MAX_ID = 2**63 - 1
-StoredId = Annotated[int, Field(ge=-MAX_ID - 1, le=MAX_ID)]
+StoredId = Annotated[int, Field(strict=True, ge=-MAX_ID - 1, le=MAX_ID)]  # true is not 1
 IdInPath = Annotated[int, Path(ge=-MAX_ID - 1, le=MAX_ID, description="A 64-bit id.")]
 
 

@@ -51,7 +51,9 @@ class LanguageOut(BaseModel):
     targets: list[str]
 
 
-class ErrorOut(BaseModel):
+class LibreTranslateErrorOut(BaseModel):
+    """LibreTranslate's error body: its clients read `error`."""
+
     error: str
 
 

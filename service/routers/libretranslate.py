@@ -20,9 +20,9 @@ from service.dependencies import ApiKeysDep, LiveTranslationDep, RegistryDep, Se
 from service.libretranslate import LibreTranslateError
 from service.schemas_libretranslate import (
     Detection,
-    ErrorOut,
     Fields,
     LanguageOut,
+    LibreTranslateErrorOut,
     TranslateAnswer,
     TranslateFields,
     problem,
@@ -62,7 +62,7 @@ def _body(schema: type[BaseModel]) -> dict:
     return {"requestBody": {"required": True, "content": {k: {"schema": content} for k in kinds}}}
 
 
-ERRORS = {status: {"model": ErrorOut} for status in (400, 403)}
+ERRORS = {status: {"model": LibreTranslateErrorOut} for status in (400, 403)}
 router = APIRouter(tags=["LibreTranslate"], route_class=LibreTranslateRoute, responses=ERRORS)
 
 
