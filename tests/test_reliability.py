@@ -39,9 +39,11 @@ from sqlalchemy import (
 from test_api import serve, settle
 
 from alignment.cache import EmbeddingCache
+from alignment.embed import CachedEncoder
 from service.jobs import AlignMode
 from service.settings import Settings
 from service.store import Store, resolve_url
+from text.errors import InputError
 
 TOO_BIG = str(2**63)
 
@@ -231,6 +233,22 @@ def test_embedding_cache_keeps_the_most_recently_used(tmp_path: Path) -> None:
     assert computed == ["a", "b", "c", "d"]
     cache.get(["b"], compute)
     assert computed[-1] == "b"
+
+
+def test_the_server_s_embedding_memory_is_a_setting() -> None:
+    settings = Settings.from_env({"BITEXT_EMBEDDING_CACHE_ITEMS": "2"})
+    computed: list[str] = []
+
+    def compute(texts: list[str]) -> np.ndarray:
+        computed.extend(texts)
+        return np.ones((len(texts), 4))
+
+    encoder = CachedEncoder("fake", 4, compute, memory_items=settings.embedding_cache_items)
+    encoder.encode(["a", "b", "c"])
+    encoder.encode(["a"])  # dropped from memory, and no disk cache: embedded again
+    assert computed == ["a", "b", "c", "a"]
+    with pytest.raises(InputError, match="BITEXT_EMBEDDING_CACHE_ITEMS"):
+        Settings.from_env({"BITEXT_EMBEDDING_CACHE_ITEMS": "0"})
 
 
 # -- a real server -------------------------------------------------------------------------------
