@@ -27,21 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 from pypinyin import lazy_pinyin
 
+from alignment.config import DEFAULT_CONFIG, TermConfig
 from alignment.lexicon import STOPWORDS, Dictionary, stem
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z']*")  # "high-quality": high, quality (glosses are words)
 _QUOTES = "“”‘’\"'《》「」 "  # between two words of a phrase: 首都“护城河” is 首都+护城河
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
-
-
-@dataclass(frozen=True)
-class TermConfig:
-    name_widths: tuple[int, ...] = (2, 3)  # Han window widths read as names (shanxi, xijinping)
-    min_number_digits: int = 2  # "9" matches too much; "70", "2019" are specific
-    phrase_window: int = 3  # English words apart that still make a phrase ("safe ... Shanxi")
-    block: int = 512  # English clauses matched at once: memory stays linear in the input
 
 
 def _numbers(text: str, least: int) -> list[str]:
@@ -140,7 +133,7 @@ def match_terms(
     zh: Sequence[str],
     en: Sequence[str],
     dictionary: Dictionary,
-    config: TermConfig = TermConfig(),
+    config: TermConfig = DEFAULT_CONFIG.comparable.terms,
 ) -> TermMatch:
     """Weighted Dice and matched weight of every (Chinese clause, English clause) pair."""
     if not zh or not en:
