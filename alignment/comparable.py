@@ -298,7 +298,9 @@ def align_comparable(
         if not zh.clauses or not en.clauses:
             return []
         features = clause_features(zh, en, encoder, config, lexical)
-        chrf = translation_match(zh, en, translations) if translations is not None else None
+        chrf = None
+        if translations is not None:  # hub-corrected: chance chrF between unrelated text is ~0.2
+            chrf = hub_corrected(translation_match(zh, en, translations), config.k)
         levels.append((zh, en, clause_probabilities(features, chrf, config)))
     beads = sentence_pairs(levels, config)
     if swap:

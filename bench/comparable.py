@@ -15,13 +15,15 @@ survive; lax and strict F1 (Vecalign's definitions). The `partial` variant also 
 the sentences with an unrelated sentence into one long sentence on each side, so that most
 pairs share only part of their content, as independent articles do; `unrelated` pairs a
 chapter's Chinese with another book's English (no links); `short` cuts the partial variant
-into pairs of 12 Chinese sentences, each followed by an unrelated short pair.
+into pairs of 12 Chinese sentences, each followed by an unrelated short pair; `news` makes
+news and health text comparable the way `partial` does: FLORES-200 devtest and TICO-19 test
+(../shared/eval/mt), four documents of 250 consecutive sentences each.
 
---fit: the logistic weights of the clause-pair features (alignment.comparable.FEATURES), fitted
-on the partial, unrelated and short variants of three chapters and checked on the other three
-(and the other way round), then fitted on all six; prints the calibration table (probability ->
-share right on the held-out chapters) to paste into alignment.config.ComparableConfig. The
-seeds' gold is never used to fit.
+--fit: the logistic weights of the unit-pair features (alignment.comparable.FEATURES), fitted
+on the partial, unrelated, short and news variants of half the documents and checked on the
+other half (and the other way round), then fitted on all; prints the calibration table
+(probability -> share right on the held-out documents) to paste into
+alignment.config.ComparableConfig. The seeds' gold is never used to fit.
 """
 
 from __future__ import annotations
