@@ -2,37 +2,35 @@
 share.
 
 Independent articles rarely share a whole sentence; they share a clause inside long sentences
-(当好首都“护城河” ~ "build the 'moat' of the capital"). So both sides are cut into clauses
-(alignment.clauses, enumerations kept whole), boilerplate sentences (text.boilerplate: bylines,
-photo credits, navigation, footers, repeated blocks) are left out, and every Chinese clause is
-compared with every English clause by:
+(当好首都“护城河” ~ "build the 'moat' of the capital"). So both sides are cut into units at two
+levels, clauses (alignment.clauses, enumerations kept whole) and whole sentences, leaving out
+boilerplate sentences (text.boilerplate: bylines, photo credits, navigation, footers, repeated
+blocks, and sentences that report who attended a meeting) and boilerplate clauses (a date
+lead-in). At each level every Chinese unit is compared with every English unit by:
 
-- `cos`: cosine of the centred clause embeddings (alignment.embed.centred: unrelated clauses
-  score ~0); `cos_hub`: the same less the mean of each clause's k best cosines on the other side
-  (CSLS, Conneau et al. 2018: a clause close to everything is a hub, not a match);
+- `cos`: cosine of the centred unit embeddings (alignment.embed.centred: unrelated units score
+  ~0); `cos_hub`: the same less the mean of each unit's k best cosines on the other side (CSLS,
+  Conneau et al. 2018: a unit close to everything is a hub, not a match);
 - `dice`, `dice_hub`: the weighted Dice of specific terms (alignment.terms: CC-CEDICT words,
   names, numbers, weighted by how rare they are in these two documents), and its hub-corrected
   form; `log_mass`: log(1 + the matched terms' weight), how much specific evidence there is;
   `peak`: the most specific matched term; `phrases`: two adjacent Chinese words found together
-  in the English clause (平安+山西 ~ "safe Shanxi"); `conflicts`: English names the Chinese
-  clause lacks and numbers that differ;
+  in the English unit (平安+山西 ~ "safe Shanxi"); `conflicts`: English names the Chinese unit
+  lacks and numbers that differ;
 - `chrf` (only with `translations`, the Chinese sentences machine-translated): chrF of the
-  English clause against the translation of the Chinese clause's sentence, character n-gram
-  recall of the clause in it (alignment.mt), since a translation of the sentence carries the
-  clause somewhere inside.
+  English unit against the translation of the Chinese unit's sentence, hub-corrected (character
+  n-gram recall of the unit in it, alignment.mt: a translation of the sentence carries the
+  clause somewhere inside).
 
 A logistic combination of these (`ComparableConfig.coefficients`, fitted by
-`python bench/comparable.py --fit` on mac-dev made comparable, never on the seeds' gold) gives
-each clause pair the probability that a reader would pair it. A clause keeps at most its
-`partners` best partners on each side; a sentence pair's score is its best clause pair's
-probability, and the pair is reported when that reaches `threshold`, so one sentence may pair
-with several (many-to-many, as readers do). The score is that probability recalibrated on
-held-out synthetic sets (`calibration`): a score of 0.8 means about 80% of such pairs were right
-there; on the seeds, where a translation-like generic statement scores as high as a shared
-proposition, the same scores mean less (docs/alignment.md has both).
-
-Features of whole sentences (their cosine and Dice) were measured and left out: they helped the
-synthetic sets (translations of novels) and cost the seeds recall; a proposition is a clause.
+`python bench/comparable.py --fit` on mac-dev and FLORES/TICO news made comparable, never on the
+seeds' gold) gives each unit pair the probability that a reader would pair it. A unit keeps at
+most its `partners` best partners on each side; the candidate unit pairs of two sentences that
+reach `evidence` combine by noisy-or into the sentence pair's probability, and the pair is
+reported when that reaches `threshold`, so one sentence may pair with several (many-to-many, as
+readers do). The score is that probability recalibrated on held-out synthetic sets
+(`calibration`): a score of 0.8 means about 80% of such pairs were right there
+(docs/alignment.md has what the same scores mean on the seeds).
 """
 
 from __future__ import annotations
