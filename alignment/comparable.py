@@ -70,12 +70,10 @@ class Side:
         lang: str,
         flags: Sequence[str | None] | None,
         config: ClauseConfig,
-        whole: bool = False,
     ) -> Side:
         """The clauses of the unflagged sentences, less those that are boilerplate themselves
         (a date or byline lead-in: "[导读] 2月19日下午,", "date 2023-02-10 Recently,") and the
-        sentences that report who attended a meeting; whole=True: the sentences themselves, one
-        unit each (from the first kept clause's start to the last one's end)."""
+        sentences that report who attended a meeting."""
         flags = flag_boilerplate(sentences, lang) if flags is None else flags
         content = [
             f is None and not reports_attendance(s, lang)
@@ -87,13 +85,18 @@ class Side:
             if content[c.sentence]
             and sentence_kind(sentences[c.sentence][c.start : c.end], lang) is None
         ]
-        if whole:
-            first: dict[int, Clause] = {}
-            for c in kept:
-                start = first.setdefault(c.sentence, c).start
-                first[c.sentence] = Clause(c.sentence, start, c.end)
-            kept = list(first.values())
         return cls(sentences, kept, [sentences[c.sentence][c.start : c.end] for c in kept])
+
+    def whole(self) -> Side:
+        """The same sentences as units, each from its first kept clause to its last."""
+        first: dict[int, Clause] = {}
+        for c in self.clauses:
+            start = first.setdefault(c.sentence, c).start
+            first[c.sentence] = Clause(c.sentence, start, c.end)
+        units = list(first.values())
+        return Side(
+            self.sentences, units, [self.sentences[c.sentence][c.start : c.end] for c in units]
+        )
 
     @property
     def owner(self) -> np.ndarray:
@@ -199,6 +202,12 @@ def candidates(probability: np.ndarray, partners: int) -> np.ndarray:
 Level = tuple[Side, Side, np.ndarray]  # Chinese units, English units, their probabilities
 
 
+def unit_sides(zh: Side, en: Side, config: ComparableConfig = DEFAULT) -> list[tuple[Side, Side]]:
+    """The levels compared: clause against clause, and (`sentences`) whole sentence against
+    whole sentence, where a translated sentence is found whole."""
+    return [(zh, en), (zh.whole(), en.whole())] if config.sentences else [(zh, en)]
+
+
 def sentence_pairs(levels: Sequence[Level], config: ComparableConfig = DEFAULT) -> list[Bead]:
     """Beads (Chinese sentence, English sentence) whose evidence reaches the threshold, with
     calibrated score, grade and spans; sorted by Chinese then English index.
@@ -289,12 +298,12 @@ def align_comparable(
         )
     lexical = {src_lang, tgt_lang} == {"zh", "en"}
     config = config.comparable
+    zh_clauses = Side.of(src, src_lang, src_flags, config.clauses)
+    en_clauses = Side.of(tgt, tgt_lang, tgt_flags, config.clauses)
+    if not zh_clauses.clauses or not en_clauses.clauses:
+        return []
     levels = []
-    for whole in (False, True) if config.sentences else (False,):
-        zh = Side.of(src, src_lang, src_flags, config.clauses, whole)
-        en = Side.of(tgt, tgt_lang, tgt_flags, config.clauses, whole)
-        if not zh.clauses or not en.clauses:
-            return []
+    for zh, en in unit_sides(zh_clauses, en_clauses, config):
         features = clause_features(zh, en, encoder, config, lexical)
         chrf = None
         if translations is not None:  # hub-corrected: chance chrF between unrelated text is ~0.2

@@ -58,6 +58,7 @@ from alignment.comparable import (  # noqa: E402
     clause_features,
     clause_probabilities,
     sentence_pairs,
+    unit_sides,
 )
 from alignment.config import DEFAULT_CONFIG, ComparableConfig  # noqa: E402
 from alignment.lexicon import load_cedict  # noqa: E402
@@ -151,13 +152,9 @@ class Prepared:
     for fitting and evaluation."""
 
     def __init__(self, zh: list[str], en: list[str], encoder, config=DEFAULT):
-        self.sides = [
-            (
-                Side.of(zh, "zh", None, config.clauses, whole),
-                Side.of(en, "en", None, config.clauses, whole),
-            )
-            for whole in ((False, True) if config.sentences else (False,))
-        ]
+        self.sides = unit_sides(
+            Side.of(zh, "zh", None, config.clauses), Side.of(en, "en", None, config.clauses), config
+        )
         self.features = [clause_features(z, e, encoder, config) for z, e in self.sides]
 
     def without(self, names) -> Prepared:
@@ -506,20 +503,18 @@ def speed_section(seeds: Path, encoder_name: str, config=DEFAULT) -> None:
         load = load_avg()
         cold_s, pairs = run(encoder)
         warm_s, _ = run(encoder)
-        texts = [
-            t
-            for side in (
-                Side.of(zh, "zh", None, config.clauses),
-                *(Side.of(en, "en", None, config.clauses) for en in english),
-            )
-            for t in side.texts
+        sides = [
+            Side.of(zh, "zh", None, config.clauses),
+            *(Side.of(en, "en", None, config.clauses) for en in english),
         ]
+        levels = [level for side in sides for level in (side, side.whole())]
+        texts = [t for level in (levels if config.sentences else sides) for t in level.texts]
     distinct = set(texts)
     print(
         f"speed: 001 x 000, 002, 003, 004: {cold_s:.1f} s from a cold cache ({len(distinct)}"
-        f" distinct clauses, {sum(map(len, distinct))} characters embedded), {warm_s:.2f} s"
-        f" from the warm cache; {pairs} pairs (load before {load}, after {load_avg()};"
-        f" {os.cpu_count()} CPUs)"
+        f" distinct clauses and sentences, {sum(map(len, distinct))} characters embedded),"
+        f" {warm_s:.2f} s from the warm cache; {pairs} pairs (load before {load},"
+        f" after {load_avg()}; {os.cpu_count()} CPUs)"
     )
 
 
