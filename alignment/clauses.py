@@ -16,18 +16,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from alignment.config import DEFAULT_CONFIG, ClauseConfig
+
 _CUT = {
     "zh": re.compile(r"[。！？!?，；：、,;:]+[”’」』）)》\"']*"),
     "en": re.compile(r"[.!?,;:]+[”’\"')]*(?=\s)|\s[–—]+\s|——"),
 }
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
-
-
-@dataclass(frozen=True)
-class ClauseConfig:
-    min_zh_chars: int = 5  # a Chinese piece with fewer Han characters is an item or a lead-in
-    min_en_words: int = 4  # likewise an English piece with fewer words ("and regularization,")
 
 
 @dataclass(frozen=True)
@@ -44,7 +40,7 @@ def _size(text: str, lang: str) -> int:
 
 
 def sentence_clauses(
-    sentence: str, lang: str, config: ClauseConfig = ClauseConfig()
+    sentence: str, lang: str, config: ClauseConfig = DEFAULT_CONFIG.comparable.clauses
 ) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentence's clauses, whitespace trimmed, in order."""
     cuts = [m.end() for m in _CUT[lang].finditer(sentence)]
@@ -72,7 +68,7 @@ def sentence_clauses(
 
 
 def clauses(
-    sentences: Sequence[str], lang: str, config: ClauseConfig = ClauseConfig()
+    sentences: Sequence[str], lang: str, config: ClauseConfig = DEFAULT_CONFIG.comparable.clauses
 ) -> list[Clause]:
     """Every sentence's clauses, in document order."""
     return [

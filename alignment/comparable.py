@@ -2,89 +2,57 @@
 share.
 
 Independent articles rarely share a whole sentence; they share a clause inside long sentences
-(当好首都“护城河” ~ "build the 'moat' of the capital"). So both sides are cut into clauses
-(alignment.clauses, enumerations kept whole), boilerplate sentences (text.boilerplate: bylines,
-photo credits, navigation, footers, repeated blocks) are left out, and every Chinese clause is
-compared with every English clause by:
+(当好首都“护城河” ~ "build the 'moat' of the capital"). So both sides are cut into units at two
+levels, clauses (alignment.clauses, enumerations kept whole) and whole sentences, leaving out
+boilerplate sentences (text.boilerplate: bylines, photo credits, navigation, footers, repeated
+blocks, and sentences that report who attended a meeting) and boilerplate clauses (a date
+lead-in). At each level every Chinese unit is compared with every English unit by:
 
-- `cos`: cosine of the centred clause embeddings (alignment.embed.centred: unrelated clauses
-  score ~0); `cos_hub`: the same less the mean of each clause's k best cosines on the other side
-  (CSLS, Conneau et al. 2018: a clause close to everything is a hub, not a match);
+- `cos`: cosine of the centred unit embeddings (alignment.embed.centred: unrelated units score
+  ~0); `cos_hub`: the same less the mean of each unit's k best cosines on the other side (CSLS,
+  Conneau et al. 2018: a unit close to everything is a hub, not a match);
 - `dice`, `dice_hub`: the weighted Dice of specific terms (alignment.terms: CC-CEDICT words,
   names, numbers, weighted by how rare they are in these two documents), and its hub-corrected
   form; `log_mass`: log(1 + the matched terms' weight), how much specific evidence there is;
   `peak`: the most specific matched term; `phrases`: two adjacent Chinese words found together
-  in the English clause (平安+山西 ~ "safe Shanxi"); `conflicts`: English names the Chinese
-  clause lacks and numbers that differ;
+  in the English unit (平安+山西 ~ "safe Shanxi"); `conflicts`: English names the Chinese unit
+  lacks and numbers that differ;
 - `chrf` (only with `translations`, the Chinese sentences machine-translated): chrF of the
-  English clause against the translation of the Chinese clause's sentence, character n-gram
-  recall of the clause in it (alignment.mt), since a translation of the sentence carries the
-  clause somewhere inside.
+  English unit against the translation of the Chinese unit's sentence, hub-corrected (character
+  n-gram recall of the unit in it, alignment.mt: a translation of the sentence carries the
+  clause somewhere inside).
 
 A logistic combination of these (`ComparableConfig.coefficients`, fitted by
-`python bench/comparable.py --fit` on mac-dev made comparable, never on the seeds' gold) gives
-each clause pair the probability that a reader would pair it. A clause keeps at most its
-`partners` best partners on each side; a sentence pair's score is its best clause pair's
-probability, and the pair is reported when that reaches `threshold`, so one sentence may pair
-with several (many-to-many, as readers do). The score is that probability recalibrated on
-held-out synthetic sets (`calibration`): a score of 0.8 means about 80% of such pairs were right
-there; on the seeds, where a translation-like generic statement scores as high as a shared
-proposition, the same scores mean less (docs/alignment.md has both).
-
-Features of whole sentences (their cosine and Dice) were measured and left out: they helped the
-synthetic sets (translations of novels) and cost the seeds recall; a proposition is a clause.
+`python bench/comparable.py --fit` on mac-dev and FLORES/TICO news made comparable, never on the
+seeds' gold) gives each unit pair the probability that a reader would pair it. A unit keeps at
+most its `partners` best partners on each side; the candidate unit pairs of two sentences that
+reach `evidence` combine by noisy-or into the sentence pair's probability, and the pair is
+reported when that reaches `threshold`, so one sentence may pair with several (many-to-many, as
+readers do). The score is that probability recalibrated on held-out synthetic sets
+(`calibration`): a score of 0.8 means about 80% of such pairs were right there
+(docs/alignment.md has what the same scores mean on the seeds).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from alignment.beads import Bead, Span
-from alignment.clauses import Clause, ClauseConfig, clauses
+from alignment.clauses import Clause, clauses
+from alignment.config import DEFAULT_CONFIG, AlignConfig, ClauseConfig, ComparableConfig
 from alignment.embed import Encoder, centred
 from alignment.lexicon import load_cedict
-from alignment.terms import TermConfig, TermMatch, match_terms
-from text.boilerplate import flag_boilerplate
+from alignment.terms import TermMatch, match_terms
+from text.boilerplate import flag_boilerplate, reports_attendance, sentence_kind
 from text.language import detect_language
 
 FEATURES = ("cos", "cos_hub", "dice", "dice_hub", "log_mass", "peak", "phrases", "conflicts")
 
 
-@dataclass(frozen=True)
-class ComparableConfig:
-    """Knobs of comparable alignment; the fitted numbers come from bench/comparable.py --fit."""
-
-    k: int = 4  # neighbours whose mean a clause pair must beat (hub correction)
-    # logistic weights of FEATURES and intercept: `python bench/comparable.py --fit` (mac-dev
-    # made comparable: partial, unrelated and short variants of all six chapters;
-    # multiple-instance, 3 rounds)
-    coefficients: tuple[float, ...] = (2.925, 20.235, -2.649, 7.387, 1.49, -0.213, 0.432, 0.355)
-    intercept: float = -5.669
-    chrf_coefficient: float = 2.0  # untuned: no translation model here (see docs/alignment.md)
-    # probability -> share of right pairs, measured on held-out chapters (cross-fitted halves)
-    calibration: tuple[tuple[float, float], ...] = (
-        (0.0, 0.0),
-        (0.022, 0.022),
-        (0.388, 0.421),
-        (0.551, 0.595),
-        (0.646, 0.696),
-        (0.753, 0.742),
-        (0.854, 0.882),
-        (0.927, 0.891),
-        (0.985, 0.97),
-        (1.0, 0.97),
-    )
-    threshold: float = 0.5  # report a sentence pair whose best clause pair reaches this
-    partners: int = 2  # a clause pairs with at most its best `partners` clauses on the other side
-    same_coverage: float = 0.6  # grade "same": matched clauses cover this share of both sentences
-    clauses: ClauseConfig = field(default_factory=ClauseConfig)
-    terms: TermConfig = field(default_factory=TermConfig)
-
-
-DEFAULT = ComparableConfig()
+DEFAULT = DEFAULT_CONFIG.comparable
 
 
 @dataclass(frozen=True)
@@ -103,9 +71,32 @@ class Side:
         flags: Sequence[str | None] | None,
         config: ClauseConfig,
     ) -> Side:
+        """The clauses of the unflagged sentences, less those that are boilerplate themselves
+        (a date or byline lead-in: "[导读] 2月19日下午,", "date 2023-02-10 Recently,") and the
+        sentences that report who attended a meeting."""
         flags = flag_boilerplate(sentences, lang) if flags is None else flags
-        kept = [c for c in clauses(sentences, lang, config) if flags[c.sentence] is None]
+        content = [
+            f is None and not reports_attendance(s, lang)
+            for s, f in zip(sentences, flags, strict=True)
+        ]
+        kept = [
+            c
+            for c in clauses(sentences, lang, config)
+            if content[c.sentence]
+            and sentence_kind(sentences[c.sentence][c.start : c.end], lang) is None
+        ]
         return cls(sentences, kept, [sentences[c.sentence][c.start : c.end] for c in kept])
+
+    def whole(self) -> Side:
+        """The same sentences as units, each from its first kept clause to its last."""
+        first: dict[int, Clause] = {}
+        for c in self.clauses:
+            start = first.setdefault(c.sentence, c).start
+            first[c.sentence] = Clause(c.sentence, start, c.end)
+        units = list(first.values())
+        return Side(
+            self.sentences, units, [self.sentences[c.sentence][c.start : c.end] for c in units]
+        )
 
     @property
     def owner(self) -> np.ndarray:
@@ -208,27 +199,52 @@ def candidates(probability: np.ndarray, partners: int) -> np.ndarray:
     return mask
 
 
-def sentence_pairs(
-    zh: Side, en: Side, probability: np.ndarray, config: ComparableConfig = DEFAULT
-) -> list[Bead]:
-    """Beads (Chinese sentence, English sentence) whose best candidate clause pair reaches the
-    threshold, with calibrated score, grade and spans (the candidate clause pairs that reach
-    it); sorted by Chinese then English index."""
-    mask = candidates(probability, config.partners) & (probability >= config.threshold)
-    rows, cols = np.nonzero(mask)
-    zo, eo = zh.owner, en.owner
-    best: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
-    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-        best.setdefault((int(zo[r]), int(eo[c])), []).append((float(probability[r, c]), r, c))
+Level = tuple[Side, Side, np.ndarray]  # Chinese units, English units, their probabilities
+
+
+def unit_sides(zh: Side, en: Side, config: ComparableConfig = DEFAULT) -> list[tuple[Side, Side]]:
+    """The levels compared: clause against clause, and (`sentences`) whole sentence against
+    whole sentence, where a translated sentence is found whole."""
+    return [(zh, en), (zh.whole(), en.whole())] if config.sentences else [(zh, en)]
+
+
+def sentence_pairs(levels: Sequence[Level], config: ComparableConfig = DEFAULT) -> list[Bead]:
+    """Beads (Chinese sentence, English sentence) whose evidence reaches the threshold, with
+    calibrated score, grade and spans; sorted by Chinese then English index.
+
+    Evidence: the candidate unit pairs of the two sentences, at any level (clauses, whole
+    sentences), that reach `evidence`; they combine by noisy-or, so several weak agreeing
+    clauses (a slogan here, a named task there) add up where the best one alone falls short."""
+    found: dict[tuple[int, int], list[tuple[float, Span, Span, bool]]] = {}
+    for level, (zh, en, probability) in enumerate(levels):
+        mask = candidates(probability, config.partners) & (probability >= config.evidence)
+        for r, c in zip(*np.nonzero(mask), strict=True):
+            a, b = zh.clauses[r], en.clauses[c]
+            found.setdefault((a.sentence, b.sentence), []).append(
+                (float(probability[r, c]), (a.start, a.end), (b.start, b.end), level == 0)
+            )
     beads = []
-    for (i, j), found in sorted(best.items()):
-        score = float(calibrated(np.array(max(found)[0]), config))
-        zh_spans = _merged([(zh.clauses[r].start, zh.clauses[r].end) for _, r, _ in found])
-        en_spans = _merged([(en.clauses[c].start, en.clauses[c].end) for _, _, c in found])
-        covered = min(_covered(zh_spans, zh.sentences[i]), _covered(en_spans, en.sentences[j]))
+    zh_sentences, en_sentences = levels[0][0].sentences, levels[0][1].sentences
+    for (i, j), pairs in sorted(found.items()):
+        probability = noisy_or([p for p, _, _, _ in pairs])
+        if probability < config.threshold:
+            continue
+        # spans: the matched clauses; whole sentences only when no clause pair is evidence
+        spans = [(zh, en) for _, zh, en, clause in pairs if clause] or [
+            (zh, en) for _, zh, en, _ in pairs
+        ]
+        zh_spans = _merged([zh for zh, _ in spans])
+        en_spans = _merged([en for _, en in spans])
+        covered = min(_covered(zh_spans, zh_sentences[i]), _covered(en_spans, en_sentences[j]))
         grade = "same" if covered >= config.same_coverage else "partial"
+        score = float(calibrated(np.array(probability), config))
         beads.append(Bead((i,), (j,), score, grade, tuple(zh_spans), tuple(en_spans)))
     return beads
+
+
+def noisy_or(probabilities: Sequence[float]) -> float:
+    """Probability that at least one piece of evidence is right, taking them as independent."""
+    return 1.0 - float(np.prod([1.0 - p for p in probabilities]))
 
 
 def _merged(spans: list[Span]) -> list[Span]:
@@ -256,7 +272,7 @@ def align_comparable(
     src_flags: Sequence[str | None] | None = None,
     tgt_flags: Sequence[str | None] | None = None,
     translations: Sequence[str] | None = None,
-    config: ComparableConfig = DEFAULT,
+    config: AlignConfig = DEFAULT_CONFIG,
 ) -> list[Bead]:
     """Pairs of sentences that share a proposition, 1-1 each but many per sentence, sorted by
     source index; each with a calibrated score, a grade and matched spans.
@@ -280,14 +296,20 @@ def align_comparable(
             tgt_flags,
             src_flags,
         )
-    zh = Side.of(src, src_lang, src_flags, config.clauses)
-    en = Side.of(tgt, tgt_lang, tgt_flags, config.clauses)
-    if not zh.clauses or not en.clauses:
+    lexical = {src_lang, tgt_lang} == {"zh", "en"}
+    config = config.comparable
+    zh_clauses = Side.of(src, src_lang, src_flags, config.clauses)
+    en_clauses = Side.of(tgt, tgt_lang, tgt_flags, config.clauses)
+    if not zh_clauses.clauses or not en_clauses.clauses:
         return []
-    features = clause_features(zh, en, encoder, config, {src_lang, tgt_lang} == {"zh", "en"})
-    chrf = translation_match(zh, en, translations) if translations is not None else None
-    probability = clause_probabilities(features, chrf, config)
-    beads = sentence_pairs(zh, en, probability, config)
+    levels = []
+    for zh, en in unit_sides(zh_clauses, en_clauses, config):
+        features = clause_features(zh, en, encoder, config, lexical)
+        chrf = None
+        if translations is not None:  # hub-corrected: chance chrF between unrelated text is ~0.2
+            chrf = hub_corrected(translation_match(zh, en, translations), config.k)
+        levels.append((zh, en, clause_probabilities(features, chrf, config)))
+    beads = sentence_pairs(levels, config)
     if swap:
         beads = [
             Bead(b.target, b.source, b.score, b.grade, b.target_spans, b.source_spans)

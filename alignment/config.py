@@ -8,6 +8,7 @@ docs/alignment.md is generated from this module (`knob_table()`), so the two can
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,8 +35,101 @@ class CostWeights:
 
 
 @dataclass(frozen=True)
+class ClauseConfig:
+    """Where comparable mode cuts sentences into clauses (alignment.clauses)."""
+
+    min_zh_chars: int = knob(5, "a Chinese piece with fewer Han characters joins its neighbours")
+    min_en_words: int = knob(4, "an English piece with fewer words joins its neighbours")
+
+
+@dataclass(frozen=True)
+class TermConfig:
+    """Which specific terms comparable mode matches (alignment.terms)."""
+
+    name_widths: tuple[int, ...] = knob(
+        (2, 3), "Han window widths read as names (shanxi, xijinping)"
+    )
+    min_number_digits: int = knob(2, "digits a number needs to count (9 matches too much)")
+    phrase_window: int = knob(3, "English words apart that still make a phrase (safe ... Shanxi)")
+    block: int = knob(512, "English clauses matched at once: memory stays linear in the input")
+
+
+@dataclass(frozen=True)
+class ComparableConfig:
+    """Comparable mode (alignment.comparable); the fitted numbers come from
+    `python bench/comparable.py --fit` (synthetic comparable sets, never the seeds' gold)."""
+
+    k: int = knob(4, "neighbours whose mean a unit pair must beat (hub correction)")
+    coefficients: tuple[float, ...] = knob(
+        (-2.327, 27.216, 1.354, 6.702, 0.89, -0.093, 0.339, -0.018),
+        "logistic weights of the unit-pair features (alignment.comparable.FEATURES)",
+    )
+    intercept: float = knob(-5.088, "the logistic intercept")
+    chrf_coefficient: float = knob(
+        2.0, "weight of chrF against a machine translation (untuned: no model here)"
+    )
+    calibration: tuple[tuple[float, float], ...] = knob(
+        (
+            (0.0, 0.0),
+            (0.005, 0.015),
+            (0.385, 0.371),
+            (0.554, 0.546),
+            (0.644, 0.595),
+            (0.751, 0.77),
+            (0.856, 0.79),
+            (0.926, 0.848),
+            (0.993, 0.983),
+            (1.0, 0.983),
+        ),
+        "(probability, share of right pairs) measured on held-out synthetic sets",
+    )
+    threshold: float = knob(0.5, "probability (noisy-or of its evidence) a pair must reach")
+    evidence: float = knob(
+        0.1, "a unit pair this probable is evidence (synthetic F1 flat over 0.05-0.1, 0.3 worse)"
+    )
+    partners: int = knob(2, "a unit pairs with at most its best `partners` on the other side")
+    sentences: bool = knob(True, "compare whole sentences too, not only clauses")
+    same_coverage: float = knob(0.6, "grade `same`: matched spans cover this share of both")
+    clauses: ClauseConfig = knob(ClauseConfig(), "clause cutting")
+    terms: TermConfig = knob(TermConfig(), "specific-term matching")
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    """When a candidate document shares topics (alignment.topics)."""
+
+    chance: float = knob(
+        0.006, "mass per sentence of the shorter document between unrelated documents"
+    )
+    margin: float = knob(3.0, "times the chance mass a related document must reach")
+    min_mass: float = knob(1.0, "and at least this many expected right pairs")
+
+
+@dataclass(frozen=True)
+class VerdictConfig:
+    """When parallel mode's beads say the documents are not translations (alignment.verdict)."""
+
+    confident_score: float = knob(0.2, "a bead this good is a translation's, mostly")
+    min_confident_share: float = knob(
+        0.2, "share of sentences in confident beads below which documents are not translations"
+    )
+    min_sentences: int = knob(6, "fewer sentences on a side: too little to judge")
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    """What counts as boilerplate (text.boilerplate)."""
+
+    min_zh_chars: int = knob(6, "Han characters of content left that make a sentence content")
+    min_en_words: int = knob(4, "English words of content left that make a sentence content")
+    long_repeat_zh_chars: int = knob(25, "a lone Chinese repeat this long is a copy")
+    long_repeat_en_words: int = knob(15, "a lone English repeat this long is a copy")
+    title_chars: int = knob(100, "a title longer than this is cut at a word or clause end")
+
+
+@dataclass(frozen=True)
 class AlignConfig:
-    """The knobs of parallel alignment; topic ranking and comparable mode have their own."""
+    """Every knob: parallel alignment's at the top, the other parts' in sections."""
 
     max_bead: int = knob(5, "most sentences in one bead, both sides together (5: 1-4, 2-3)")
     exact_runs: bool = knob(False, "embed runs of sentences as joined texts (~10x the encoding)")
@@ -48,6 +142,10 @@ class AlignConfig:
     )
     dictionary_max_word: int = knob(4, "longest CC-CEDICT headword tried, in characters")
     weights: CostWeights = knob(CostWeights(), "the bead cost's weights")
+    comparable: ComparableConfig = knob(ComparableConfig(), "comparable mode")
+    topics: TopicConfig = knob(TopicConfig(), "topic ranking")
+    verdict: VerdictConfig = knob(VerdictConfig(), "parallel mode's not-translations verdict")
+    boilerplate: BoilerplateConfig = knob(BoilerplateConfig(), "boilerplate flags")
 
     def replace_options(self, options: Iterable[str]) -> AlignConfig:
         """A copy with `name=value` options applied (`weights.skip=0.8` reaches a section)."""
@@ -76,20 +174,31 @@ def _replaced(section, path: list[str], value: str, name: str):
     elif len(path) > 1:
         raise InputError(f"alignment option {name!r}: {path[0]} has no fields")
     else:
-        new = _parse(value, type(current), name)
+        new = _parse(value, current, name)
     return dataclasses.replace(section, **{path[0]: new})
 
 
-def _parse(value: str, kind: type, name: str):
+def _parse(value: str, default, name: str):
+    """`value` as the default's type; a tuple as a Python literal ("(2, 3)"); a knob whose
+    default is not negative (all but fitted weights) refuses a negative value."""
+    kind = type(default)
     if kind is bool:
         if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
             raise InputError(f"alignment option {name}={value!r}: expected true or false")
         return value.lower() in ("true", "1", "yes")
+    if kind is tuple:
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            parsed = None
+        if not isinstance(parsed, tuple | list):
+            raise InputError(f"alignment option {name}={value!r}: expected a tuple like {default}")
+        return tuple(tuple(x) if isinstance(x, list) else x for x in parsed)
     try:
         parsed = kind(value)
     except ValueError:
         raise InputError(f"alignment option {name}={value!r}: expected a {kind.__name__}") from None
-    if parsed < 0:
+    if parsed < 0 <= default:
         raise InputError(f"alignment option {name}={value!r}: must not be negative")
     return parsed
 

@@ -61,4 +61,5 @@ def align_documents(
         tgt_lang=tgt_lang,
         src_flags=src_flags,
         tgt_flags=tgt_flags,
+        config=config,
     )

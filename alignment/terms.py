@@ -27,21 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 from pypinyin import lazy_pinyin
 
+from alignment.config import DEFAULT_CONFIG, TermConfig
 from alignment.lexicon import STOPWORDS, Dictionary, stem
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z']*")  # "high-quality": high, quality (glosses are words)
 _QUOTES = "“”‘’\"'《》「」 "  # between two words of a phrase: 首都“护城河” is 首都+护城河
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
-
-
-@dataclass(frozen=True)
-class TermConfig:
-    name_widths: tuple[int, ...] = (2, 3)  # Han window widths read as names (shanxi, xijinping)
-    min_number_digits: int = 2  # "9" matches too much; "70", "2019" are specific
-    phrase_window: int = 3  # English words apart that still make a phrase ("safe ... Shanxi")
-    block: int = 512  # English clauses matched at once: memory stays linear in the input
 
 
 def _numbers(text: str, least: int) -> list[str]:
@@ -105,7 +98,7 @@ def english_units(
             if len(word) > 1 and word.lower() not in STOPWORDS:
                 s = stem(word)
                 k.append(s)
-                c.append({f"s:{dictionary.stems[s]}"} if s in dictionary.stems else set())
+                c.append({f"s:{_word_id(s, dictionary)}"} if s in dictionary.stems else set())
         for name in (n for n in english_names(text) if n in names):
             k.append(name)
             c.append({f"n:{name}"})
@@ -140,7 +133,7 @@ def match_terms(
     zh: Sequence[str],
     en: Sequence[str],
     dictionary: Dictionary,
-    config: TermConfig = TermConfig(),
+    config: TermConfig = DEFAULT_CONFIG.comparable.terms,
 ) -> TermMatch:
     """Weighted Dice and matched weight of every (Chinese clause, English clause) pair."""
     if not zh or not en:
@@ -196,7 +189,7 @@ def _phrases(
     near: dict[tuple[int, int], set[int]] = {}
     for j, text in enumerate(en):
         ids = [
-            dictionary.stems.get(stem(w)) if w.lower() not in STOPWORDS else None
+            _word_id(stem(w), dictionary) if w.lower() not in STOPWORDS else None
             for w in _EN_WORD.findall(text)
         ]
         for a, first in enumerate(ids):
@@ -221,13 +214,35 @@ def _phrases(
     return out
 
 
+_COARSE: dict[int, np.ndarray] = {}
+
+
+def _coarse(dictionary: Dictionary) -> np.ndarray:
+    """Stem id -> id of the first stem with the same first 5 letters: the dictionary's 6-letter
+    stems keep "resolve" (resolv) and "resolution" (resolu), "equip" and "equipment" apart, and
+    independent writers choose either (化解 "resolve" ~ "the resolution of disputes")."""
+    if id(dictionary) not in _COARSE:
+        first: dict[str, int] = {}
+        ids = np.zeros(len(dictionary.stems), dtype=np.int64)
+        for word, n in dictionary.stems.items():
+            ids[n] = first.setdefault(word[:5], n)
+        _COARSE[id(dictionary)] = ids
+    return _COARSE[id(dictionary)]
+
+
+def _word_id(stemmed: str, dictionary: Dictionary) -> int | None:
+    n = dictionary.stems.get(stemmed)
+    return None if n is None else int(_coarse(dictionary)[n])
+
+
 def _segmented(text: str, dictionary: Dictionary) -> list[tuple[int, int, list[int]]]:
     """Forward maximum matching: (start, end, gloss stem ids) of each dictionary word."""
     words, i = [], 0
     while i < len(text):
         for width in range(min(dictionary.longest.get(text[i], 0), len(text) - i), 0, -1):
             if text[i : i + width] in dictionary.glosses:
-                words.append((i, i + width, dictionary.glosses[text[i : i + width]].tolist()))
+                ids = _coarse(dictionary)[dictionary.glosses[text[i : i + width]]]
+                words.append((i, i + width, sorted(set(ids.tolist()))))
                 i += width
                 break
         else:

@@ -12,8 +12,8 @@ Unrelated documents still yield a few chance pairs, more the longer they are: be
 of different mac-dev novels the mass measured a median 0.006 per sentence of the shorter
 document (0-0.016, 30 pairs of chapters). A candidate shares topics when its mass reaches
 `margin` times that chance mass (3: above every unrelated pair measured), and at least
-`min_mass`: bar = max(min_mass, margin x chance x min(n, m)); score = mass / (mass + bar) in
-[0, 1), so shares topics <=> score >= 0.5.
+`min_mass` (`AlignConfig.topics`): bar = max(min_mass, margin x chance x min(n, m));
+score = mass / (mass + bar) in [0, 1), so shares topics <=> score >= 0.5.
 """
 
 from __future__ import annotations
@@ -23,18 +23,12 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from alignment.beads import Bead
-from alignment.comparable import DEFAULT, ComparableConfig, align_comparable
+from alignment.comparable import align_comparable
+from alignment.config import DEFAULT_CONFIG, AlignConfig
 from alignment.embed import Encoder
 from text.language import detect_language
 
 K = TypeVar("K", bound=Hashable)
-
-
-@dataclass(frozen=True)
-class TopicConfig:
-    chance: float = 0.006  # mass per sentence of the shorter document between unrelated ones
-    margin: float = 3.0  # how many times the chance mass a related document must reach
-    min_mass: float = 1.0  # and at least this many expected right pairs
 
 
 @dataclass(frozen=True)
@@ -59,8 +53,7 @@ def rank_documents(
     target_lang: str | None = None,
     source_flags: Sequence[str | None] | None = None,
     candidate_flags: Mapping[K, Sequence[str | None]] | None = None,
-    config: TopicConfig = TopicConfig(),
-    comparable: ComparableConfig = DEFAULT,
+    config: AlignConfig = DEFAULT_CONFIG,
 ) -> list[TopicMatch[K]]:
     """Candidates best first, each with a score in [0, 1), whether it shares topics, and the
     comparable pairs that decided it.
@@ -85,11 +78,11 @@ def rank_documents(
             tgt_lang=target_lang or detect_language(" ".join(sentences)),
             src_flags=source_flags,
             tgt_flags=(candidate_flags or {}).get(key),
-            config=comparable,
+            config=config,
         )
         mass = sum(b.score for b in beads)
-        chance = config.chance * min(len(source), len(sentences))
-        bar = max(config.min_mass, config.margin * chance)
+        chance = config.topics.chance * min(len(source), len(sentences))
+        bar = max(config.topics.min_mass, config.topics.margin * chance)
         score = mass / (mass + bar)
         matches.append(TopicMatch(key, score, score >= 0.5, mass, tuple(beads)))
     return sorted(matches, key=lambda match: -match.score)

@@ -20,13 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from alignment.beads import Bead
-
-
-@dataclass(frozen=True)
-class VerdictConfig:
-    confident_score: float = 0.2  # a bead this good is a translation's, mostly
-    min_confident_share: float = 0.2  # the seeds measured <= 0.157; short parallel pieces >= 0.2
-    min_sentences: int = 6  # fewer sentences on a side: too little to judge
+from alignment.config import DEFAULT_CONFIG, VerdictConfig
 
 
 @dataclass(frozen=True)
@@ -35,7 +29,9 @@ class Verdict:
     confident_share: float  # share of sentences in beads scoring >= confident_score
 
 
-def looks_comparable(beads: Sequence[Bead], config: VerdictConfig = VerdictConfig()) -> Verdict:
+def looks_comparable(
+    beads: Sequence[Bead], config: VerdictConfig = DEFAULT_CONFIG.verdict
+) -> Verdict:
     """Judge `align_parallel`'s beads: translations, or documents that only share a subject."""
     src = sum(len(b.source) for b in beads)
     tgt = sum(len(b.target) for b in beads)

@@ -15,13 +15,15 @@ survive; lax and strict F1 (Vecalign's definitions). The `partial` variant also 
 the sentences with an unrelated sentence into one long sentence on each side, so that most
 pairs share only part of their content, as independent articles do; `unrelated` pairs a
 chapter's Chinese with another book's English (no links); `short` cuts the partial variant
-into pairs of 12 Chinese sentences, each followed by an unrelated short pair.
+into pairs of 12 Chinese sentences, each followed by an unrelated short pair; `news` makes
+news and health text comparable the way `partial` does: FLORES-200 devtest and TICO-19 test
+(../shared/eval/mt), four documents of 250 consecutive sentences each.
 
---fit: the logistic weights of the clause-pair features (alignment.comparable.FEATURES), fitted
-on the partial, unrelated and short variants of three chapters and checked on the other three
-(and the other way round), then fitted on all six; prints the calibration table (probability ->
-share right on the held-out chapters) to paste into ComparableConfig. The seeds' gold is never
-used to fit.
+--fit: the logistic weights of the unit-pair features (alignment.comparable.FEATURES), fitted
+on the partial, unrelated, short and news variants of half the documents and checked on the
+other half (and the other way round), then fitted on all; prints the calibration table
+(probability -> share right on the held-out documents) to paste into
+alignment.config.ComparableConfig. The seeds' gold is never used to fit.
 """
 
 from __future__ import annotations
@@ -50,14 +52,15 @@ from alignment.beads import Bead  # noqa: E402
 from alignment.comparable import (  # noqa: E402
     DEFAULT,
     FEATURES,
-    ComparableConfig,
     Side,
     align_comparable,
     candidates,
     clause_features,
     clause_probabilities,
     sentence_pairs,
+    unit_sides,
 )
+from alignment.config import DEFAULT_CONFIG, ComparableConfig  # noqa: E402
 from alignment.lexicon import load_cedict  # noqa: E402
 from text.segment import split_lines  # noqa: E402
 
@@ -145,48 +148,54 @@ def synthetic(
 
 
 class Prepared:
-    """A document pair's clause features, computed once for fitting and evaluation."""
+    """A document pair's unit features at each level (clauses, whole sentences), computed once
+    for fitting and evaluation."""
+
+    def __init__(self, zh: list[str], en: list[str], encoder, config=DEFAULT):
+        self.sides = unit_sides(
+            Side.of(zh, "zh", None, config.clauses), Side.of(en, "en", None, config.clauses), config
+        )
+        self.features = [clause_features(z, e, encoder, config) for z, e in self.sides]
 
     def without(self, names) -> Prepared:
         """The same document pair with the named features set to 0 (ablation)."""
         copy = object.__new__(Prepared)
-        copy.zh, copy.en, copy.features = self.zh, self.en, self.features.copy()
-        for name in names:
-            copy.features[FEATURES.index(name)] = 0.0
+        copy.sides, copy.features = self.sides, [f.copy() for f in self.features]
+        for f in copy.features:
+            for name in names:
+                f[FEATURES.index(name)] = 0.0
         return copy
 
-    def __init__(self, zh: list[str], en: list[str], encoder, config=DEFAULT, ablate=()):
-        self.zh = Side.of(zh, "zh", None, config.clauses)
-        self.en = Side.of(en, "en", None, config.clauses)
-        self.features = clause_features(self.zh, self.en, encoder, config)
-        for name in ablate:
-            self.features[FEATURES.index(name)] = 0.0
-
     def predict(self, config: ComparableConfig) -> list[Bead]:
-        return sentence_pairs(self.zh, self.en, self.probability(config), config)
+        return sentence_pairs(
+            [(z, e, p) for (z, e), p in zip(self.sides, self.probability(config), strict=True)],
+            config,
+        )
 
-    def probability(self, config: ComparableConfig) -> np.ndarray:
-        return clause_probabilities(self.features, None, config)
+    def probability(self, config: ComparableConfig) -> list[np.ndarray]:
+        return [clause_probabilities(f, None, config) for f in self.features]
 
     def instances(self, config: ComparableConfig, gold: set[tuple[int, int]]):
-        """Per candidate sentence pair: the features of its best candidate clause pair under
-        `config`'s current weights, and whether gold links the two sentences."""
-        p = self.probability(config)
-        mask = candidates(p, config.partners)
-        rows, cols = np.nonzero(mask)
-        key = self.zh.owner[rows] * (len(self.en.sentences) + 1) + self.en.owner[cols]
-        order = np.lexsort((-p[rows, cols], key))
+        """Per candidate sentence pair: the features of its best candidate unit pair (any
+        level) under `config`'s current weights, whether gold links the two sentences, and the
+        pair's probability as align_comparable scores it (noisy-or of its evidence)."""
+        keys, xs, ps = [], [], []
+        for (zh, en), f, p in zip(self.sides, self.features, self.probability(config), strict=True):
+            rows, cols = np.nonzero(candidates(p, config.partners))
+            keys.append(zh.owner[rows] * (len(en.sentences) + 1) + en.owner[cols])
+            xs.append(f[:, rows, cols].T)
+            ps.append(p[rows, cols])
+        key, x, p = np.concatenate(keys), np.vstack(xs), np.concatenate(ps)
+        order = np.lexsort((-p, key))
         first = np.ones(len(order), dtype=bool)
         first[1:] = key[order][1:] != key[order][:-1]
-        r, c = rows[order][first], cols[order][first]
-        x = self.features[:, r, c].T
-        y = np.array(
-            [
-                (int(self.zh.owner[a]), int(self.en.owner[b])) in gold
-                for a, b in zip(r, c, strict=True)
-            ]
-        )
-        return x, y, p[r, c]
+        best = order[first]
+        evidence = np.where(p >= config.evidence, p, 0.0)
+        missing = np.ones(len(best))  # per pair: probability that none of its evidence is right
+        np.multiply.at(missing, np.searchsorted(key[best], key), 1.0 - evidence)
+        width = len(self.sides[0][1].sentences) + 1
+        y = np.array([(int(k // width), int(k % width)) in gold for k in key[best]])
+        return x[best], y, 1.0 - missing
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50) -> np.ndarray:
@@ -258,11 +267,29 @@ def pieces(zh, en, gold, size: int, rng: np.random.Generator):
     return out
 
 
-def synthetic_sets(data: Path, encoder, config=DEFAULT, ablate=()):
+def news(mt: Path, size: int = 250, windows: int = 4) -> list[tuple[list[str], list[str], list]]:
+    """FLORES-200 devtest (Wikinews, Wikivoyage, Wikibooks) and TICO-19 test (COVID-19), 1-1
+    translations, each cut into `windows` documents of `size` consecutive sentences:
+    consecutive sentences come from one article, so the unrelated sentences near a pair are
+    on its topic, as in two reports of one event."""
+    out = []
+    for zh_name, en_name in (
+        ("flores200.devtest.zho_Hans", "flores200.devtest.eng_Latn"),
+        ("tico19-test.zh", "tico19-test.en"),
+    ):
+        zh, en = lines(mt / zh_name), lines(mt / en_name)
+        for w in range(windows):
+            part = slice(w * size, (w + 1) * size)
+            out.append((zh[part], en[part], [Bead((i,), (i,)) for i in range(size)]))
+    return out
+
+
+def synthetic_sets(data: Path, encoder, config=DEFAULT):
     """{variant: [(Prepared, gold links, chapter)]}, each chapter drawn with its own seed:
     `plain` and `partial` (module docstring), `unrelated` (a chapter's Chinese against another
     book's English, made comparable the same way: no links), `short` (the partial variant cut
-    into pairs of 12 Chinese sentences, each followed by an unrelated short pair)."""
+    into pairs of 12 Chinese sentences, each followed by an unrelated short pair), `news`
+    (FLORES-200 and TICO-19 documents made comparable as `partial` is)."""
     chapters = mac_dev(data / "mac-dev")
     n = len(chapters)
     drawn = {}
@@ -274,6 +301,11 @@ def synthetic_sets(data: Path, encoder, config=DEFAULT, ablate=()):
     drawn["unrelated"] = [
         (zh, drawn["partial"][(k + 3) % n][1], set(), k) for zh, _, _, k in drawn["partial"]
     ]
+    articles = news(data.parent / "mt")
+    drawn["news"] = [
+        (*synthetic(articles, k, np.random.default_rng(100 + k), partial=True), k)
+        for k in range(len(articles))
+    ]
     rng = np.random.default_rng(7)
     drawn["short"] = []
     for zh, en, gold, k in drawn["partial"]:
@@ -283,12 +315,12 @@ def synthetic_sets(data: Path, encoder, config=DEFAULT, ablate=()):
             drawn["short"].append((piece_zh, piece_en, pairs, k))
             drawn["short"].append((piece_zh, other[start : start + len(piece_en)], set(), k))
     return {
-        variant: [(Prepared(zh, en, encoder, config, ablate), gold, k) for zh, en, gold, k in docs]
+        variant: [(Prepared(zh, en, encoder, config), gold, k) for zh, en, gold, k in docs]
         for variant, docs in drawn.items()
     }
 
 
-TRAINING = ("partial", "unrelated", "short")
+TRAINING = ("partial", "unrelated", "short", "news")
 
 
 def training(sets, half: int | None = None):
@@ -389,7 +421,7 @@ def seeds_section(seeds: Path, gold: Path, encoder, config=DEFAULT) -> None:
                 encoder=encoder,
                 src_lang="zh",
                 tgt_lang="en",
-                config=config,
+                config=replace(DEFAULT_CONFIG, comparable=config),
             )
         )
         sure.append(read_beads((gold / f"001-{number}.sure.align").read_text()))
@@ -453,11 +485,14 @@ def speed_section(seeds: Path, encoder_name: str, config=DEFAULT) -> None:
     again from the warm cache (the time spent outside the encoder), and what was embedded."""
     zh = seed(seeds, "001")
     english = [seed(seeds, n) for n in ENGLISH_SEEDS]
+    full_config = replace(DEFAULT_CONFIG, comparable=config)
 
     def run(encoder) -> tuple[float, int]:
         start = time.perf_counter()
         found = [
-            align_comparable(zh, en, encoder=encoder, src_lang="zh", tgt_lang="en", config=config)
+            align_comparable(
+                zh, en, encoder=encoder, src_lang="zh", tgt_lang="en", config=full_config
+            )
             for en in english
         ]
         return time.perf_counter() - start, sum(map(len, found))
@@ -468,20 +503,18 @@ def speed_section(seeds: Path, encoder_name: str, config=DEFAULT) -> None:
         load = load_avg()
         cold_s, pairs = run(encoder)
         warm_s, _ = run(encoder)
-        texts = [
-            t
-            for side in (
-                Side.of(zh, "zh", None, config.clauses),
-                *(Side.of(en, "en", None, config.clauses) for en in english),
-            )
-            for t in side.texts
+        sides = [
+            Side.of(zh, "zh", None, config.clauses),
+            *(Side.of(en, "en", None, config.clauses) for en in english),
         ]
+        levels = [level for side in sides for level in (side, side.whole())]
+        texts = [t for level in (levels if config.sentences else sides) for t in level.texts]
     distinct = set(texts)
     print(
         f"speed: 001 x 000, 002, 003, 004: {cold_s:.1f} s from a cold cache ({len(distinct)}"
-        f" distinct clauses, {sum(map(len, distinct))} characters embedded), {warm_s:.2f} s"
-        f" from the warm cache; {pairs} pairs (load before {load}, after {load_avg()};"
-        f" {os.cpu_count()} CPUs)"
+        f" distinct clauses and sentences, {sum(map(len, distinct))} characters embedded),"
+        f" {warm_s:.2f} s from the warm cache; {pairs} pairs (load before {load},"
+        f" after {load_avg()}; {os.cpu_count()} CPUs)"
     )
 
 

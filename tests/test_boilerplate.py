@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from text.boilerplate import KINDS, document_title, flag_boilerplate
+from text.boilerplate import KINDS, document_title, flag_boilerplate, reports_attendance
 from text.segment import split_lines
 
 ZH_PAGE = """[导读] 3月5日上午，全市安全生产工作会议在西安召开。
@@ -79,3 +79,13 @@ def test_clean_titles_from_scraped_first_lines():
     title = document_title(long_line)
     assert title.startswith("Recently, the committee") and len(title) <= 101
     assert document_title("[导读] 省委政法工作会议在太原召开") == "省委政法工作会议在太原召开"
+
+
+def test_attendance_is_meeting_logistics_only_in_the_last_clause():
+    assert reports_attendance("省委书记骆惠宁出席会议并讲话。", "zh")
+    assert reports_attendance("各市有关单位主要负责同志参加会议。", "zh")
+    assert reports_attendance("Qian Sanxiong, the director, presided over the meeting.", "en")
+    assert reports_attendance("Heads of all units directly under it attended the meeting.", "en")
+    # a speech reported after "presided": content, not logistics
+    assert not reports_attendance("商黎光主持会议时强调，全省政法战线要迅速抓好传达学习。", "zh")
+    assert not reports_attendance("The meeting stressed that work safety comes first.", "en")

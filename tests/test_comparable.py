@@ -139,3 +139,33 @@ def test_translation_signal_raises_the_pair_that_the_translation_carries(encoder
     )
     assert [(b.source, b.target) for b in helped] == [((1,), (1,))]
     assert helped[0].score >= plain[0].score
+
+
+def test_a_translated_sentence_is_found_whole_and_graded_same(encoder):
+    zh = [*ZH[3:7], "市政府决定明年在老城区新建三所小学，以缓解入学难的问题。"]
+    en = [
+        *EN[2:6],
+        "The city government decided to build three new primary schools in the old town next "
+        "year to ease the shortage of school places.",
+    ]
+    beads = align_comparable(zh, en, encoder=encoder, src_lang="zh", tgt_lang="en")
+    assert [(b.source, b.target, b.grade) for b in beads] == [((4,), (4,), "same")]
+
+
+def test_date_lead_ins_and_attendance_are_not_propositions(encoder):
+    """The documents also report who attended and who presided over their (different)
+    meetings, and one starts with a date lead-in: alike, and never paired."""
+    zh = [
+        *ZH,
+        "3月5日上午，",
+        "市委书记王伟出席会议并讲话。",
+        "市长李强主持会议。",
+    ]
+    en = [
+        *EN,
+        "date 2024-03-06 Recently,",
+        "Secretary Zhang Ming attended the meeting and delivered a speech.",
+        "Mayor Chen Hua presided over the meeting.",
+    ]
+    beads = align_comparable(zh, en, encoder=encoder, src_lang="zh", tgt_lang="en")
+    assert [(b.source, b.target) for b in beads] == [((1,), (1,))]

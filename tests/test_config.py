@@ -24,6 +24,26 @@ def test_options_change_knobs_by_name_and_leave_the_rest() -> None:
     assert AlignConfig() == DEFAULT_CONFIG  # the default itself is untouched
 
 
+def test_every_part_s_knobs_are_reached_by_name() -> None:
+    config = DEFAULT_CONFIG.replace_options(
+        [
+            "comparable.k=3",
+            "comparable.intercept=-4.5",
+            "comparable.terms.name_widths=(2, 3, 4)",
+            "comparable.calibration=((0, 0), (1, 0.9))",
+            "topics.margin=2",
+            "verdict.min_sentences=8",
+            "boilerplate.title_chars=80",
+        ]
+    )
+    assert config.comparable.k == 3 and config.comparable.intercept == -4.5
+    assert config.comparable.terms.name_widths == (2, 3, 4)
+    assert config.comparable.calibration == ((0, 0), (1, 0.9))
+    assert (config.topics.margin, config.verdict.min_sentences) == (2.0, 8)
+    assert config.boilerplate.title_chars == 80
+    assert "| `comparable.terms.name_widths` | (2, 3) |" in knob_table()
+
+
 @pytest.mark.parametrize(
     ("option", "message"),
     [
@@ -34,6 +54,8 @@ def test_options_change_knobs_by_name_and_leave_the_rest() -> None:
         ("max_bead=five", "expected a int"),
         ("weights.skip=-1", "must not be negative"),
         ("exact_runs=maybe", "expected true or false"),
+        ("comparable.terms.name_widths=2x", "expected a tuple like"),
+        ("comparable.k=-1", "must not be negative"),
     ],
 )
 def test_a_bad_option_is_one_clear_error(option: str, message: str) -> None:

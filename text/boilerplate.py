@@ -20,18 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from alignment.config import DEFAULT_CONFIG, BoilerplateConfig
 
 KINDS = ("byline", "credit", "date", "navigation", "footer", "repeated")
-
-
-@dataclass(frozen=True)
-class BoilerplateConfig:
-    min_zh_chars: int = 6  # Han characters of content left that make a sentence content
-    min_en_words: int = 4  # likewise English words
-    long_repeat_zh_chars: int = 25  # a lone repeat this long is a copy, not a refrain
-    long_repeat_en_words: int = 15
-    title_chars: int = 100  # a title longer than this is cut at a word or clause end
 
 
 _I = re.IGNORECASE
@@ -121,7 +113,7 @@ def _strip(text: str, patterns: list[re.Pattern[str]]) -> tuple[str, bool]:
     return text, found
 
 
-def sentence_kind(sentence: str, lang: str, config: BoilerplateConfig = BoilerplateConfig()):
+def sentence_kind(sentence: str, lang: str, config: BoilerplateConfig = DEFAULT_CONFIG.boilerplate):
     """The sentence's boilerplate kind (one of KINDS but "repeated"), or None for content."""
     text = sentence.strip()
     if any(p.search(text) for p in _NAVIGATION) or _CAPS_LINE.match(text):
@@ -137,7 +129,7 @@ def sentence_kind(sentence: str, lang: str, config: BoilerplateConfig = Boilerpl
 
 
 def flag_boilerplate(
-    sentences: Sequence[str], lang: str, config: BoilerplateConfig = BoilerplateConfig()
+    sentences: Sequence[str], lang: str, config: BoilerplateConfig = DEFAULT_CONFIG.boilerplate
 ) -> list[str | None]:
     """Per sentence, in order: its boilerplate kind, or None. Nothing is removed or renumbered.
 
@@ -159,6 +151,26 @@ def flag_boilerplate(
     return flags
 
 
+# Meeting logistics in a sentence's last clause: who attended or presided (骆惠宁出席会议并讲话,
+# "..., presided over the meeting and delivered a speech"). Every report of every meeting says
+# it, so two reports of different meetings look alike there; the seeds' readers never pair it.
+_ATTENDANCE = {
+    "zh": re.compile(r"(出席|参加|列席|主持)[^，,。；;：:]{0,12}(会议|大会|会|仪式|活动)"),
+    "en": re.compile(
+        r"\b(attended|presided over|chaired|hosted|(was|were) present at)\b[^,;:]{0,40}"
+        r"\b(meeting|conference|session|ceremony|event)s?\b",
+        _I,
+    ),
+}
+_LAST_CLAUSE = re.compile(r"[^，,；;：:]*$")
+
+
+def reports_attendance(sentence: str, lang: str) -> bool:
+    """Whether the sentence ends by saying who attended or presided over a meeting."""
+    last = _LAST_CLAUSE.search(sentence.strip().rstrip("。.!！"))
+    return bool(last and _ATTENDANCE["zh" if lang == "zh" else "en"].search(last.group()))
+
+
 _TITLE_PREFIX = [
     re.compile(p, _I)
     for p in (
@@ -170,7 +182,7 @@ _TITLE_PREFIX = [
 _TITLE_SUFFIX = re.compile(r"\s*(_[^_]*|\s[|｜]\s.*|\s[-–—]\s[^-–—]{0,30})$")
 
 
-def document_title(first_line: str, config: BoilerplateConfig = BoilerplateConfig()) -> str:
+def document_title(first_line: str, config: BoilerplateConfig = DEFAULT_CONFIG.boilerplate) -> str:
     """A clean title from a scraped first line: breadcrumbs, a leading date and a site suffix
     ("_Society", " | Site") removed; a long line cut at its first sentence or clause end."""
     title = first_line.strip()
