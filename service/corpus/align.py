@@ -73,7 +73,10 @@ def _pair(line: str, manifest: Path, number: int) -> ManifestPair:
     if not _SAFE_ID.fullmatch(pair_id):
         raise InputError(f"{where}: id {pair_id!r} cannot name a file (letters, digits, . _ -)")
     for name in ("src_lang", "tgt_lang"):
-        check_language(fields[name])
+        try:
+            check_language(fields[name])
+        except InputError as error:
+            raise InputError(f"{where}: {name}: {error}") from None
     if fields["src_lang"] == fields["tgt_lang"]:
         raise InputError(f"{where}: src_lang and tgt_lang must differ (one zh, one en)")
     mode = fields.get("mode", AlignMode.PARALLEL.value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,6 +81,13 @@ def actor_options(actors: Actors, cluster_cpus: float) -> dict[str, Any]:
     """map_batches' arguments for the actor pool."""
     ray = import_ray()
     cpus = actors.cpus or max(0.1, min(1.0, (cluster_cpus - 2 * TASK_CPUS) / actors.count))
+    if actors.count * cpus > cluster_cpus - TASK_CPUS:
+        print(
+            f"bitext: warning: {actors.count} actors x {cpus:g} CPUs leave less than {TASK_CPUS} "
+            f"of the cluster's {cluster_cpus:g} CPUs to the read tasks: the job waits until the "
+            "cluster grows; ask for fewer actors or a smaller --cpus-per-actor",
+            file=sys.stderr,
+        )
     return {
         "compute": ray.data.ActorPoolStrategy(size=actors.count),
         "num_cpus": cpus,
@@ -125,10 +133,11 @@ class _Loaded:
 # -- translate-corpus ---------------------------------------------------------------------------
 
 
-def _prepare_batch(batch, **options):
+def _prepare_batch(batch, column: str, **options):
     from service.corpus.translate import prepare
 
-    return _table(prepare(batch.to_pylist(), **options), WORK_COLUMNS)
+    rows = [{"line": line} for line in batch.column(column).to_pylist()]
+    return _table(prepare(rows, **options), WORK_COLUMNS)
 
 
 def _parquet_as_lines(batch):
@@ -165,14 +174,20 @@ def translated(
     """Finished rows {"id", "record", "error"}, a batch at a time."""
     ray = import_ray()
     paths = [str(path) for path in files]
+    # Every task asks for TASK_CPUS: one that asked for a whole CPU (as a plain
+    # rename_columns does) would never start while the actors hold the rest of a small machine.
     if fmt == "jsonl":
-        lines = ray.data.read_text(paths, num_cpus=TASK_CPUS).rename_columns({"text": "line"})
+        lines, column = ray.data.read_text(paths, num_cpus=TASK_CPUS), "text"
     else:
         lines = ray.data.read_parquet(paths, num_cpus=TASK_CPUS).map_batches(
             _parquet_as_lines, batch_format="pyarrow", num_cpus=TASK_CPUS
         )
+        column = "line"
     work = lines.map_batches(
-        _prepare_batch, fn_kwargs=dict(prepare_options), batch_format="pyarrow", num_cpus=TASK_CPUS
+        _prepare_batch,
+        fn_kwargs={"column": column, **prepare_options},
+        batch_format="pyarrow",
+        num_cpus=TASK_CPUS,
     )
     done = work.map_batches(
         TranslateActor,
