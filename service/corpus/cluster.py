@@ -61,9 +61,11 @@ def connected(address: str | None) -> Iterator[float]:
     started = not ray.is_initialized()
     if started:
         address = address or os.environ.get("RAY_ADDRESS")
-        quiet = {"include_dashboard": False, "logging_level": logging.WARNING}
         try:
-            ray.init(address=address, **quiet) if address else ray.init(**quiet)
+            if address:
+                ray.init(address=address, logging_level=logging.WARNING)
+            else:
+                ray.init(include_dashboard=False, logging_level=logging.WARNING)
         except ConnectionError as error:
             raise InputError(f"--address {address}: no Ray cluster answers ({error})") from None
     context = ray.data.DataContext.get_current()

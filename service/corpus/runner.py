@@ -55,6 +55,8 @@ def translate_corpus(
     """Records of `source` with their translation (or error) into `output`."""
     fmt, files = input_files(source)
     location = output_location(output)
+    if location.path.resolve() in {path.resolve() for path in files}:
+        raise InputError(f"{output}: is an input file too; write elsewhere")
     done = frozenset(written_ids(location, id_field))
     preparing = {"field": field, "id_field": id_field, "source_lang": direction[0], "done": done}
     engine = Engine(settings, *direction, model, dict(options or {}))
