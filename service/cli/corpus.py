@@ -78,20 +78,18 @@ def _add_actor_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--cpus-per-actor",
-        type=_share,
+        type=non_negative,
         metavar="C",
         help="default: up to 1, leaving a share for the read tasks",
     )
-    parser.add_argument("--gpus-per-actor", type=_share, default=0.0, metavar="G", help="(0)")
+    parser.add_argument("--gpus-per-actor", type=non_negative, default=0.0, metavar="G", help="(0)")
 
 
-def _share(text: str) -> float:
-    """An argparse type: a non-negative number of CPUs or GPUs (fractions allowed)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value >= 0:
+def non_negative(text: str) -> float:
+    """An argparse type: a share of CPUs or GPUs, fractions allowed (argparse reports a
+    ValueError as an invalid value)."""
+    value = float(text)
+    if not value >= 0:  # also refuses nan
         raise argparse.ArgumentTypeError(f"must be at least 0, got {text}")
     return value
 
