@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 ray = pytest.importorskip(
-    "ray", reason="the corpus commands run on Ray: pip install -e '.[ray]' to test them"
+    "ray",
+    reason="the corpus commands run on Ray: pip install -e '.[ray]' to test them",
+    exc_type=ImportError,  # not importable for any reason, not only when it is missing
 )
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
