@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.random_opus import DEFAULT_TOKENIZER_DIR, build_random_opus  # noqa: E402
-from service.cli.translate import quiet_transformers  # noqa: E402
+from service.cli.engine import quiet_transformers  # noqa: E402
 from text.segment import split_lines  # noqa: E402
 
 DEFAULT_SEED = next((REPO / "seeds").glob("001_*.txt"), None)

@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from service import __version__
-from service.cli import align, eval_align, evaluate, serve, translate
+from service.cli import align, corpus, eval_align, evaluate, serve, translate
 from text.errors import BitextError
 
-COMMANDS = (translate, align, eval_align, evaluate, serve)
+COMMANDS = (translate, corpus, align, eval_align, evaluate, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
