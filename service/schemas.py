@@ -81,7 +81,7 @@ class TranslateRequest(Strict):
     text: Text | list[Text]
     source: Language = "zh"
     target: Language = "en"
-    beam: int | None = Field(default=None, ge=1)
+    beam: int | None = Field(default=None, strict=True, ge=1)
     format: TextFormat = "text"
 
     def texts(self) -> list[str]:

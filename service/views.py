@@ -57,7 +57,11 @@ def band(score: float, mode: AlignMode) -> Band:
     return next(b for b in BANDS[mode] if score >= b.floor)
 
 
-Piece = tuple[str, bool]  # a stretch of text, and whether it is part of a matched span
+# A stretch of text and what it is: "text", "mark" (part of a matched span) or "fold" (far from
+# any match in a long sentence: hidden until the reader opens the pair).
+Piece = tuple[str, str]
+# Characters of context kept either side of a match when a long sentence is folded.
+CONTEXT = 160
 
 
 def pieces(text: str, spans: Sequence[Sequence[int]] | None) -> list[Piece]:
@@ -74,12 +78,33 @@ def pieces(text: str, spans: Sequence[Sequence[int]] | None) -> list[Piece]:
     cut, at = [], 0
     for start, end in edges:
         if start > at:
-            cut.append((text[at:start], False))
-        cut.append((text[start:end], True))
+            cut.append((text[at:start], "text"))
+        cut.append((text[start:end], "mark"))
         at = end
     if at < len(text) or not cut:
-        cut.append((text[at:], False))
+        cut.append((text[at:], "text"))
     return cut
+
+
+def folded(cut: list[Piece], context: int = CONTEXT) -> list[Piece]:
+    """Long stretches without a match folded, `context` characters kept beside each match (cut
+    at a space): the seeds' English "sentences" are paragraphs, their match a clause."""
+    if not any(kind == "mark" for _, kind in cut):
+        return cut
+    out: list[Piece] = []
+    for i, (text, kind) in enumerate(cut):
+        head = context if i > 0 else 0  # after a match
+        tail = context if i < len(cut) - 1 else 0  # before a match
+        if kind != "text" or len(text) <= head + tail + context // 2:
+            out.append((text, kind))
+            continue
+        start = text.find(" ", head) + 1 if head else 0
+        end = text.rfind(" ", 0, len(text) - tail) if tail else len(text)
+        if end <= start or (head and start == 0):
+            out.append((text, kind))
+            continue
+        out += [(text[:start], "text"), (text[start:end], "fold"), (text[end:], "text")]
+    return [(text, kind) for text, kind in out if text]
 
 
 @dataclass
@@ -100,7 +125,7 @@ def _match(report: AlignmentReport, pair: PairText) -> Match:
     return Match(
         document_id=pair.pair.target_document_id,
         document_title=report.title(pair.pair.target_document_id),
-        pieces=pieces(pair.target_text, pair.pair.target_spans),
+        pieces=folded(pieces(pair.target_text, pair.pair.target_spans)),
         target=pair.pair.target,
         score=pair.pair.score,
         band=band(pair.pair.score, report.alignment.mode),

@@ -19,7 +19,7 @@ from service.ingest import Ingest
 from service.jobs import AlignMode
 from service.store import FoundPair, RankedDocument, Store, resolve_url
 from service.store.tables import Base
-from service.views import pieces
+from service.views import folded, pieces
 from text.boilerplate import flag_boilerplate
 from text.segment import split_lines
 
@@ -111,15 +111,21 @@ def test_an_old_database_gets_the_columns_and_its_documents_flagged(database_url
     assert (pair.grade, pair.source_spans, pair.target_spans) == (None, None, None)
 
 
-def test_pieces_cut_text_at_merged_spans() -> None:
+def test_pieces_cut_text_at_merged_spans_and_fold_far_from_them() -> None:
     assert pieces("abcdef", [[4, 9], [1, 2], [2, 3]]) == [
-        ("a", False),
-        ("bc", True),
-        ("d", False),
-        ("ef", True),
+        ("a", "text"),
+        ("bc", "mark"),
+        ("d", "text"),
+        ("ef", "mark"),
     ]
-    assert pieces("abc", None) == [("abc", False)]
-    assert pieces("", []) == [("", False)]
+    assert pieces("abc", None) == [("abc", "text")]
+    assert pieces("", []) == [("", "text")]
+    long = "far " * 100 + "the moat of the capital" + " away" * 100
+    cut = folded(pieces(long, [[400, 423]]), context=40)
+    assert "".join(text for text, _ in cut) == long  # folded, not dropped
+    assert [kind for _, kind in cut] == ["fold", "text", "mark", "text", "fold"]
+    assert all(len(text) <= 45 for text, kind in cut if kind == "text")
+    assert folded(pieces(long, None), context=40) == [(long, "text")]
 
 
 # -- through the API -----------------------------------------------------------------------------

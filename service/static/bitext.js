@@ -1,11 +1,19 @@
-// bitext views: long machine translations open on click; the alignment views' minimum-score
-// filter works live (its form still works without JavaScript).
+// bitext views: long machine translations open on click, and so do long English sentences
+// folded around their matched spans (shown whole without JavaScript); the alignment views'
+// minimum-score filter works live (its form still works without JavaScript).
 document.addEventListener("click", (event) => {
   const clamp = event.target.closest(".clamp");
   if (clamp) clamp.classList.toggle("open");
+  const text = event.target.closest(".match p");
+  if (text && text.querySelector(".fold")) text.classList.toggle("folded");
 });
 
 document.addEventListener("DOMContentLoaded", () => {
+  for (const fold of document.querySelectorAll(".match p .fold")) {
+    const text = fold.parentElement;
+    text.classList.add("folded");
+    text.title = "click to show or fold the whole sentence";
+  }
   const slider = document.getElementById("min-score");
   const output = document.getElementById("min-score-value");
   const summary = document.getElementById("summary");
