@@ -320,7 +320,7 @@ def test_without_a_model_the_service_still_ingests_aligns_and_shows(
     document = client.get(f"/v1/documents/{alignment['source_document']}").json()
     assert document["translation_status"] == fix
     page = client.get(f"/alignments/{alignment['id']}").text
-    assert "model missing" in page and "no-such-model" in page
+    assert "the model is missing" in page and "no-such-model" in page
 
 
 # -- limits and errors ---------------------------------------------------------------------------
