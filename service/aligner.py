@@ -79,31 +79,41 @@ class Aligner:
         encoder = self.encoder()
         source_text = [s.text for s in source.sentences]
         target_text = {i: [s.text for s in d.sentences] for i, d in candidates.items()}
+        target_lang = other_language(source.language)
         ranking = (
             rank_documents(
                 source_text,
                 target_text,
                 encoder=encoder,
                 source_lang=source.language,
-                target_lang=other_language(source.language),
+                target_lang=target_lang,
+                source_flags=flags(source),
+                candidate_flags={i: flags(d) for i, d in candidates.items()},
             )
             if target_text
             else []
         )
         chosen = requested or [m.document for m in ranking if m.shares_topics]
+        # The ranking aligned every candidate in comparable mode already: its pairs are the
+        # alignment, not to compute a second time.
+        found = {m.document: m.beads for m in ranking} if mode == AlignMode.COMPARABLE else {}
         pairs: list[FoundPair] = []
         document_scores: dict[int, dict] = {}
         for target_id in chosen:
-            target, target_lang = target_text[target_id], candidates[target_id].language
-            beads = align_documents(
-                source_text,
-                target,
-                mode=mode,
-                encoder=encoder,
-                src_lang=source.language,
-                tgt_lang=target_lang,
-                config=self._config,
-            )
+            target = target_text[target_id]
+            beads = found.get(target_id)
+            if beads is None:
+                beads = align_documents(
+                    source_text,
+                    target,
+                    mode=mode,
+                    encoder=encoder,
+                    src_lang=source.language,
+                    tgt_lang=target_lang,
+                    src_flags=flags(source),
+                    tgt_flags=flags(candidates[target_id]),
+                    config=self._config,
+                )
             beads = [b for b in beads if b.source and b.target]
             scored = None
             if translated.complete:
@@ -133,9 +143,28 @@ def _found_pairs(
     else:
         scores = [p.to_dict() if p else None for p in scored.pairs]
     return [
-        FoundPair(target_id, list(bead.source), list(bead.target), float(bead.score), pair_scores)
+        FoundPair(
+            target_id,
+            list(bead.source),
+            list(bead.target),
+            float(bead.score),
+            pair_scores,
+            bead.grade,
+            _spans(bead.source_spans, bead.grade),
+            _spans(bead.target_spans, bead.grade),
+        )
         for bead, pair_scores in zip(beads, scores, strict=True)
     ]
+
+
+def _spans(spans: Sequence[tuple[int, int]], grade: str | None) -> list[list[int]] | None:
+    """As stored: JSON lists; None where the mode finds no spans (parallel beads have no grade)."""
+    return None if grade is None else [[int(start), int(end)] for start, end in spans]
+
+
+def flags(document: Document) -> list[str | None]:
+    """The boilerplate kinds flagged at ingest, one a sentence."""
+    return [s.boilerplate for s in document.sentences]
 
 
 def _document_scores(

@@ -34,8 +34,8 @@ def start(
     seeds_dir: Path | None,
     encoder: object | None = None,
 ) -> None:
-    """Build the parts onto `state`, ingest new seeds, and queue the work a previous run left
-    unfinished."""
+    """Build the parts onto `state`, flag documents an earlier version stored unflagged, ingest
+    new seeds, and queue the work a previous run left unfinished."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     state.settings, state.registry = settings, registry
     state.store = store = Store(settings.db_url)
@@ -59,6 +59,8 @@ def start(
         max_per_request=settings.batch_max_per_request,
         max_wait=settings.batch_max_wait_ms / 1000,
     )
+    if flagged := ingest.flag_unflagged():
+        log.info("flagged the boilerplate of %d documents stored before flagging existed", flagged)
     if seeds_dir is not None and seeds_dir.is_dir():
         for document in ingest.seeds(seeds_dir):
             log.info("ingested seed %s (%s)", document.title, document.language)

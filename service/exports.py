@@ -1,5 +1,6 @@
-"""Aligned pairs written as TMX 1.4b, TSV (hunalign's layout, as `bitext align --format tsv`
-writes it), or JSON lines."""
+"""Aligned pairs written as TMX 1.4b (a comparable pair's grade as a `x-grade` prop), TSV
+(hunalign's layout, as `bitext align --format tsv` writes it), or JSON lines (the API's pair
+records: grade and matched spans included)."""
 
 from __future__ import annotations
 
@@ -50,9 +51,13 @@ def to_tmx(report: AlignmentReport) -> str:
         target_lang = report.documents[p.pair.target_document_id].language
         source_seg = f"<seg>{_xml_text(p.source_text)}</seg>"
         target_seg = f"<seg>{_xml_text(p.target_text)}</seg>"
+        grade = (
+            f'      <prop type="x-grade">{_xml_text(p.pair.grade)}</prop>\n' if p.pair.grade else ""
+        )
         units.append(
             f'    <tu tuid="{p.pair.id}">\n'
             f'      <prop type="x-score">{p.pair.score:.4f}</prop>\n'
+            f"{grade}"
             f"      <tuv xml:lang={quoteattr(source_lang)}>{source_seg}</tuv>\n"
             f"      <tuv xml:lang={quoteattr(target_lang)}>{target_seg}</tuv>\n"
             f"    </tu>\n"

@@ -1,4 +1,5 @@
-"""Ingest: a text becomes a stored document, segmented into sentences in its language."""
+"""Ingest: a text becomes a stored document, segmented into sentences in its language, each
+flagged with its boilerplate kind (bylines, credits, footers...: kept, never paired)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,24 @@ from pathlib import Path
 from service.store import Store
 from service.store.tables import Document
 from service.translations import DocumentTranslations
+from text.boilerplate import document_title, flag_boilerplate
 from text.errors import InputError
 from text.language import detect_language
 from text.segment import split_lines
 
 
+def first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
 def default_title(text: str) -> str:
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    """The first line without what scraping left there (breadcrumbs, a date, a site suffix)."""
+    return document_title(first_line(text))
+
+
+def _old_default_title(text: str) -> str:
+    """The title earlier versions gave a document without one: its first line, cut at 120."""
+    first = first_line(text)
     return first if len(first) <= 120 else first[:119] + "…"
 
 
@@ -32,6 +44,19 @@ class Ingest:
         if created:
             self._translations.queue(document)
         return document, created
+
+    def flag_unflagged(self) -> int:
+        """Flag the documents stored before flagging existed (run at start, before any
+        alignment); a title that was their raw first line is cleaned. Returns how many."""
+        ids = self._store.documents.unflagged()
+        for document_id in ids:
+            document = self._store.documents.get(document_id)
+            flags = flag_boilerplate([s.text for s in document.sentences], document.language)
+            title = document.title
+            if title == _old_default_title(document.text):
+                title = default_title(document.text)
+            self._store.documents.flag(document_id, flags, title)
+        return len(ids)
 
     def seeds(self, directory: Path) -> list[Document]:
         """Ingest every *.txt file; files already stored are skipped. Returns the new documents,
@@ -63,4 +88,5 @@ class Ingest:
             language=language,
             text=text,
             sentences=sentences,
+            flags=flag_boilerplate([sentence for _, sentence in sentences], language),
         )

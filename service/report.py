@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.jobs import JobStatus
 from service.schemas import PairOut
@@ -31,6 +31,9 @@ class PairText:
             target_text=self.target_text,
             translation=self.translation,
             scores=self.pair.scores,
+            grade=self.pair.grade,
+            source_spans=self.pair.source_spans,
+            target_spans=self.pair.target_spans,
         )
 
 
@@ -46,12 +49,16 @@ class AlignmentReport:
     def done(self) -> bool:
         return self.alignment.status == JobStatus.DONE
 
+    def at_least(self, min_score: float) -> AlignmentReport:
+        """The same report with only the pairs scoring `min_score` or more."""
+        return replace(self, pairs=[p for p in self.pairs if p.pair.score >= min_score])
+
     def title(self, document_id: int) -> str:
         return self.documents[document_id].title
 
     def unaligned_target(self, document_id: int) -> list[int]:
         aligned = {
-            i for p in self.alignment.pairs if p.target_document_id == document_id for i in p.target
+            i for p in self.pairs if p.pair.target_document_id == document_id for i in p.pair.target
         }
         return [s.index for s in self.documents[document_id].sentences if s.index not in aligned]
 

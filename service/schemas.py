@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from service.jobs import AlignMode, JobStatus
@@ -20,6 +20,18 @@ Language = Literal["zh", "en"]
 MAX_ID = 2**63 - 1
 StoredId = Annotated[int, Field(strict=True, ge=-MAX_ID - 1, le=MAX_ID)]  # true is not 1
 IdInPath = Annotated[int, Path(ge=-MAX_ID - 1, le=MAX_ID, description="A 64-bit id.")]
+MinScore = Annotated[
+    float,
+    Query(
+        ge=0.0,
+        le=1.0,
+        allow_inf_nan=False,
+        description="Only the pairs scoring at least this, 0 to 1 (a comparable pair's score is "
+        "the share of right pairs at that score).",
+    ),
+]
+# [start, end): character offsets of a matched stretch of a sentence.
+Span = tuple[int, int]
 
 
 def _storable(text: str) -> str:
@@ -69,7 +81,7 @@ class TranslateRequest(Strict):
     text: Text | list[Text]
     source: Language = "zh"
     target: Language = "en"
-    beam: int | None = Field(default=None, ge=1)
+    beam: int | None = Field(default=None, strict=True, ge=1)
     format: TextFormat = "text"
 
     def texts(self) -> list[str]:
@@ -114,6 +126,11 @@ class SentenceOut(BaseModel):
     paragraph: int
     text: str
     translation: SentenceTranslation | None = None
+    boilerplate: str | None = Field(
+        default=None,
+        description="The sentence's boilerplate kind (byline, credit, date, navigation, footer, "
+        "repeated): kept and numbered, never paired in comparable mode. None: content.",
+    )
 
 
 class DocumentOut(BaseModel):
@@ -157,6 +174,17 @@ class PairOut(BaseModel):
     target_text: str
     translation: str | None = None
     scores: dict | None = None
+    grade: Literal["same", "partial"] | None = Field(
+        default=None,
+        description="Comparable pairs: `same` when the sentences say essentially the same thing, "
+        "`partial` when they share a clause-level proposition. None in parallel mode.",
+    )
+    source_spans: list[Span] | None = Field(
+        default=None, description="Comparable pairs: the matched [start, end) of `source_text`."
+    )
+    target_spans: list[Span] | None = Field(
+        default=None, description="Comparable pairs: the matched [start, end) of `target_text`."
+    )
 
 
 class AlignmentOut(BaseModel):

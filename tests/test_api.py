@@ -214,16 +214,29 @@ def test_views_show_corpus_document_and_side_by_side(client: TestClient) -> None
     assert corpus.status_code == 200 and "报告" in corpus.text and "Report" in corpus.text
     page = client.get(f"/alignments/{alignment['id']}")
     assert page.status_code == 200
+    # Comparable: the paired sentences only, the rest counted (the byline and footer apart).
     assert page.text.count('class="row aligned') == len(EXPECTED_PAIRS)
-    assert page.text.count('class="row unaligned') == 8 - len(EXPECTED_PAIRS)
+    assert "1 sentence without a counterpart" in page.text and "no match" not in page.text
+    assert "2 boilerplate sentences" in page.text
     assert "Criminal cases in the province fell markedly this year." in page.text
     assert f"/v1/alignments/{alignment['id']}.tmx" in page.text and "pseudo-ref" in page.text
     assert "The weather in the mountains was cold last winter." in page.text  # unaligned English
     filtered = client.get(f"/alignments/{alignment['id']}?min_score=1")
     assert filtered.text.count('class="match ') < page.text.count('class="match ')
+    assert f"/v1/alignments/{alignment['id']}.tmx?min_score=1.00" in filtered.text
     document = client.get(f"/documents/{alignment['source_document']}")
     assert document.status_code == 200 and "Machine translation" in document.text
     assert client.get(f"/alignments/{seed_alignment(client)['id']}").status_code == 200
+    # Parallel: every Chinese sentence has its row, aligned or not.
+    body = {
+        "source_document": alignment["source_document"],
+        "target_documents": alignment["target_documents"],
+        "mode": "parallel",
+    }
+    parallel = client.post("/v1/alignments", json=body).json()
+    settle(client)
+    rows = client.get(f"/alignments/{parallel['id']}").text
+    assert rows.count('class="row ') == 8 and "<mark>" not in rows
 
 
 def test_every_text_is_escaped_in_html(client: TestClient) -> None:
@@ -307,7 +320,7 @@ def test_without_a_model_the_service_still_ingests_aligns_and_shows(
     document = client.get(f"/v1/documents/{alignment['source_document']}").json()
     assert document["translation_status"] == fix
     page = client.get(f"/alignments/{alignment['id']}").text
-    assert "model missing" in page and "no-such-model" in page
+    assert "the model is missing" in page and "no-such-model" in page
 
 
 # -- limits and errors ---------------------------------------------------------------------------

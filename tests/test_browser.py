@@ -1,12 +1,14 @@
-"""The side-by-side view of the seeds in a real browser (Playwright + Debian's Chromium).
+"""The alignment views in a real browser (Playwright + Debian's Chromium).
 
-Runs a live uvicorn on 127.0.0.1 with the seeds and the tiny model, opens the seeds' alignment
-page and that of a report with a partial English translation, checks what a reader sees and
-saves screenshots under test-artifacts/.
+Runs a live uvicorn on 127.0.0.1 with the seeds and the tiny model, opens the seeds' comparable
+alignment (pairs first, spans marked, the rest folded) and a parallel alignment of a report with
+a partial English translation, checks what a reader sees and saves screenshots (and the seeds'
+page height) under test-artifacts/.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -61,7 +63,7 @@ def wait_for(base: str, alignment_id: int, timeout: float = 300) -> dict:
 def align_reports(base: str) -> dict:
     zh = httpx.post(f"{base}/v1/documents", json={"text": ZH_REPORT, "title": "报告"}).json()
     en = httpx.post(f"{base}/v1/documents", json={"text": EN_REPORT, "title": "Report"}).json()
-    body = {"source_document": zh["id"], "target_documents": [en["id"]]}
+    body = {"source_document": zh["id"], "target_documents": [en["id"]], "mode": "parallel"}
     return wait_for(base, httpx.post(f"{base}/v1/alignments", json=body).json()["id"])
 
 
@@ -76,41 +78,77 @@ def test_side_by_side_views(live_server: str) -> None:
         page.get_by_role("link", name="骆惠宁", exact=False).first.click()
         assert page.locator("table.sentences tbody tr").count() > 10  # the Chinese seed
 
-        # The seeds: every Chinese sentence has its row, the four English seeds are ranked.
+        # The seeds, comparable: the paired Chinese sentences first, spans marked on both
+        # sides, the four English seeds ranked, the sentences without a counterpart folded.
         page.goto(f"{live_server}/alignments/{seeds['id']}")
         chinese = httpx.get(f"{live_server}/v1/documents/{seeds['source_document']}").json()
-        assert page.locator("table.side-by-side tr.row").count() == len(chinese["sentences"])
+        paired = {p["source"][0] for p in seeds["pairs"]}
+        assert seeds["pairs"] and page.locator("tr.row.aligned").count() == len(paired)
         assert page.locator("section.topics tbody tr").count() == 4
-        assert page.locator("tr.row.aligned").count() == len(
-            {p["source"][0] for p in seeds["pairs"]}
-        )
+        assert page.locator("td.zh mark").first.is_visible()
+        assert page.locator("td.en mark").first.is_visible()
+        assert page.locator(".grade").count() == len(seeds["pairs"])
+        boilerplate = [s for s in chinese["sentences"] if s["boilerplate"]]
+        unpaired = len(chinese["sentences"]) - len(paired) - len(boilerplate)
+        fold = page.locator("details.unpaired")
+        assert fold.locator("summary").inner_text() == f"{unpaired} sentences without a counterpart"
+        assert not fold.locator("li").first.is_visible()
+        assert page.locator("text=no match").count() == 0
         for fmt in ("TMX", "TSV", "JSONL"):
             link = page.get_by_role("link", name=fmt, exact=True)
             assert link.get_attribute("href") == f"/v1/alignments/{seeds['id']}.{fmt.lower()}"
+        height = page.evaluate("document.documentElement.scrollHeight")
+        pairs_height = page.evaluate(
+            "document.querySelector('table.pairs').getBoundingClientRect().height"
+        )
+        assert pairs_height > 0.6 * height  # the page is its pairs, not rows of "no match"
+        (ARTIFACTS / "comparable-view.json").write_text(
+            json.dumps(
+                {
+                    "page_px": height,
+                    "pairs_px": round(pairs_height),
+                    "pair_rows": len(paired),
+                    "pairs": len(seeds["pairs"]),
+                    "without_counterpart": unpaired,
+                    "boilerplate": len(boilerplate),
+                }
+            )
+        )
         page.screenshot(path=str(ARTIFACTS / "side-by-side-full.png"), full_page=True)
-        if seeds["pairs"]:  # show where the alignment found something
-            page.locator("tr.row.aligned").first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "side-by-side.png"))
+        fold.locator("summary").click()
+        assert fold.locator("li").first.is_visible()
 
-        # A report and its partial translation: matches shown, scored, filtered.
+        # A report and its partial translation, parallel: every sentence has its row, matches
+        # shown, scored, filtered.
         page.goto(f"{live_server}/alignments/{report['id']}")
         aligned, unaligned = page.locator("tr.row.aligned"), page.locator("tr.row.unaligned")
-        assert aligned.count() == len(report["pairs"]) and unaligned.count() > 0
+        covered = {i for p in report["pairs"] for i in p["source"]}
+        assert aligned.count() == len(covered)
         first = page.locator(".match").first
         assert first.locator(".score").inner_text() == f"{report['pairs'][0]['score']:.2f}"
-        assert "chrF" in first.inner_text() and "pseudo-ref" in first.inner_text()
-        background = "el => getComputedStyle(el.querySelector('td.zh')).backgroundColor"
-        assert aligned.first.evaluate(background) != unaligned.first.evaluate(background)
+        assert "chrF" in first.inner_text()
         page.screenshot(path=str(ARTIFACTS / "side-by-side-report.png"), full_page=True)
 
-        strong = sum(p["score"] >= 0.9 for p in report["pairs"])
-        page.locator("#min-score").fill("0.9")
+        # A slider step (0.05) that keeps some pairs and hides others.
+        scores = [p["score"] for p in report["pairs"]]
+        bar = next(
+            step / 20
+            for step in range(1, 21)
+            if 0 < sum(s >= step / 20 for s in scores) < len(scores)
+        )
+        strong = [p for p in report["pairs"] if p["score"] >= bar]
+        page.locator("#min-score").fill(f"{bar:.2f}")
         page.locator("#min-score").dispatch_event("input")
-        assert page.locator(".match:not(.hidden)").count() == strong < len(report["pairs"])
-        assert page.locator("tr.row.aligned").count() == strong
-        assert page.locator("#summary").inner_text().startswith(f"{strong} of ")
+        assert page.locator(".match:not(.hidden)").count() == len(strong)
+        shown = {p["source"][0] for p in strong}
+        assert page.locator("tr.row:has(.match:not(.hidden))").count() == len(shown)
+        kept = page.locator("tr.row.aligned").count()  # with the rows of multi-sentence pairs
+        assert page.locator("#summary").inner_text().startswith(f"{kept} of ")
+        background = "el => getComputedStyle(el.querySelector('td.zh')).backgroundColor"
+        assert aligned.first.evaluate(background) != unaligned.first.evaluate(background)
         page.locator("#show-unaligned").uncheck()
-        assert page.locator("tr.row:visible").count() == strong
+        assert page.locator("tr.row:visible").count() == kept
         browser.close()
 
 

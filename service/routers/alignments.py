@@ -9,7 +9,14 @@ from service.dependencies import AlignmentsDep
 from service.exports import MEDIA_TYPES, WRITERS
 from service.limits import AlignmentBody
 from service.report import AlignmentReport
-from service.schemas import AlignmentCreated, AlignmentOut, ErrorOut, IdInPath, TopicRank
+from service.schemas import (
+    AlignmentCreated,
+    AlignmentOut,
+    ErrorOut,
+    IdInPath,
+    MinScore,
+    TopicRank,
+)
 
 router = APIRouter(prefix="/v1/alignments", tags=["alignments"])
 NOT_FOUND = {404: {"model": ErrorOut}}
@@ -57,7 +64,9 @@ def create_alignment(
     },
     summary="Export aligned pairs as TMX 1.4b (.tmx), hunalign TSV (.tsv) or JSON lines (.jsonl)",
 )
-def export_alignment(alignment_id: IdInPath, fmt: str, alignments: AlignmentsDep) -> Response:
+def export_alignment(
+    alignment_id: IdInPath, fmt: str, alignments: AlignmentsDep, min_score: MinScore = 0.0
+) -> Response:
     if fmt not in WRITERS:
         raise HTTPException(404, f"no export format {fmt!r}; use one of {', '.join(WRITERS)}")
     report = alignments.report(alignment_id)
@@ -65,7 +74,7 @@ def export_alignment(alignment_id: IdInPath, fmt: str, alignments: AlignmentsDep
         raise HTTPException(409, f"alignment {alignment_id} is {report.alignment.status}")
     filename = f"alignment-{alignment_id}.{fmt}"
     return Response(
-        WRITERS[fmt](report),
+        WRITERS[fmt](report.at_least(min_score)),
         media_type=MEDIA_TYPES[fmt],
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -75,8 +84,11 @@ def export_alignment(alignment_id: IdInPath, fmt: str, alignments: AlignmentsDep
 
 
 @router.get("/{alignment_id}", response_model=AlignmentOut, responses=NOT_FOUND)
-def get_alignment(alignment_id: IdInPath, alignments: AlignmentsDep) -> AlignmentOut:
-    return alignment_out(alignments.report(alignment_id))
+def get_alignment(
+    alignment_id: IdInPath, alignments: AlignmentsDep, min_score: MinScore = 0.0
+) -> AlignmentOut:
+    """The alignment; its `pairs` those scoring `min_score` or more."""
+    return alignment_out(alignments.report(alignment_id).at_least(min_score))
 
 
 def alignment_out(report: AlignmentReport) -> AlignmentOut:

@@ -70,6 +70,7 @@ def document_out(
                     if stored and (t := stored.by_index.get(s.index))
                     else None
                 ),
+                boilerplate=s.boilerplate,
             )
             for s in document.sentences
         ],

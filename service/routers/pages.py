@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context
 
 from service.dependencies import AlignmentsDep, StoreDep, TranslationsDep
 from service.jobs import AlignMode, JobStatus
-from service.schemas import IdInPath
-from service.views import HIGH, MEDIUM, side_by_side
+from service.schemas import IdInPath, MinScore
+from service.views import BANDS, GRADES, comparable_view, side_by_side
 
 
 def number(value: float | None, digits: int = 2) -> str:
@@ -32,7 +32,7 @@ ENVIRONMENT = Environment(
     autoescape=True,  # every piece of text is escaped, whatever the template's name
 )
 ENVIRONMENT.filters["number"] = number
-ENVIRONMENT.globals.update(JobStatus=JobStatus, AlignMode=AlignMode, url_for=url_for)
+ENVIRONMENT.globals.update(JobStatus=JobStatus, AlignMode=AlignMode, GRADES=GRADES, url_for=url_for)
 TEMPLATES = Jinja2Templates(env=ENVIRONMENT)
 
 router = APIRouter(include_in_schema=False)
@@ -60,7 +60,11 @@ def document_page(
     return TEMPLATES.TemplateResponse(
         request,
         "document.html",
-        {"document": document, "translations": translations.shown(document)},
+        {
+            "document": document,
+            "translations": translations.shown(document),
+            "topic_links": store.alignments.topic_links(document_id),
+        },
     )
 
 
@@ -69,18 +73,22 @@ def alignment_page(
     request: Request,
     alignment_id: IdInPath,
     alignments: AlignmentsDep,
-    min_score: float = Query(0.0, ge=0.0, le=1.0),
+    min_score: MinScore = 0.0,
 ) -> HTMLResponse:
-    report = alignments.report(alignment_id)
-    rows = side_by_side(report, min_score) if report.done else []
+    """Comparable alignments show their pairs first (views.comparable_view), parallel ones
+    every sentence in order (views.side_by_side)."""
+    report = alignments.report(alignment_id).at_least(min_score)
+    comparable = report.alignment.mode == AlignMode.COMPARABLE
+    rows = side_by_side(report) if report.done and not comparable else []
     return TEMPLATES.TemplateResponse(
         request,
         "alignment.html",
         {
             "report": report,
             "rows": rows,
+            "view": comparable_view(report) if report.done and comparable else None,
             "min_score": min_score,
             "aligned_rows": sum(row.aligned for row in rows),
-            "bands": {"high": HIGH, "medium": MEDIUM},
+            "bands": BANDS[report.alignment.mode],
         },
     )

@@ -7,11 +7,18 @@ eagerly): callers hold no session.
 
 from __future__ import annotations
 
-from service.store.alignments import AlignmentRepository, FoundPair, RankedDocument
+from service.store.alignments import AlignmentRepository, FoundPair, RankedDocument, TopicLink
 from service.store.database import Database, resolve_url
 from service.store.documents import DocumentRepository, TranslationRepository, content_hash
 
-__all__ = ["FoundPair", "RankedDocument", "Store", "content_hash", "resolve_url"]
+__all__ = [
+    "FoundPair",
+    "RankedDocument",
+    "Store",
+    "TopicLink",
+    "content_hash",
+    "resolve_url",
+]
 
 
 class Store:

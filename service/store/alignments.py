@@ -29,13 +29,28 @@ class RankedDocument:
 
 @dataclass(frozen=True)
 class FoundPair:
-    """An aligned bead (sentence indices of each side) with its scores."""
+    """An aligned bead (sentence indices of each side) with its scores; a comparable pair also
+    with its grade and matched [start, end) character spans in each sentence."""
 
     target_document_id: int
     source: list[int]
     target: list[int]
     score: float
     scores: dict | None = None
+    grade: str | None = None
+    source_spans: list[list[int]] | None = None
+    target_spans: list[list[int]] | None = None
+
+
+@dataclass(frozen=True)
+class TopicLink:
+    """A document sharing topics with another, as the latest alignment that ranked them says."""
+
+    document_id: int
+    title: str
+    language: str
+    topic_score: float
+    alignment_id: int
 
 
 def fingerprint(
@@ -175,6 +190,50 @@ class AlignmentRepository:
         if not alignment:
             raise NotStored(f"no alignment with id {alignment_id}")
         return alignment
+
+    def topic_links(self, document_id: int) -> list[TopicLink]:
+        """The documents that share topics with this one, best first: as a source, those of its
+        latest finished alignment; as a candidate, the sources whose latest finished alignment
+        ranked it so."""
+        latest = (
+            select(func.max(Alignment.id))
+            .where(Alignment.status == JobStatus.DONE)
+            .group_by(Alignment.source_document_id)
+        )
+        shared = (
+            select(
+                Alignment.id,
+                Alignment.source_document_id,
+                AlignmentCandidate.document_id,
+                AlignmentCandidate.topic_score,
+            )
+            .join(AlignmentCandidate, AlignmentCandidate.alignment_id == Alignment.id)
+            .where(Alignment.id.in_(latest), AlignmentCandidate.shares_topics)
+            .where(
+                or_(
+                    Alignment.source_document_id == document_id,
+                    AlignmentCandidate.document_id == document_id,
+                )
+            )
+            .order_by(AlignmentCandidate.topic_score.desc())
+        )
+        with self._db.session() as session:
+            rows = [
+                (source if candidate == document_id else candidate, score, alignment_id)
+                for alignment_id, source, candidate, score in session.execute(shared)
+            ]
+            documents = {
+                d.id: d
+                for d in session.execute(
+                    select(Document.id, Document.title, Document.language).where(
+                        Document.id.in_([other for other, _, _ in rows])
+                    )
+                )
+            }
+        return [
+            TopicLink(other, documents[other].title, documents[other].language, score, alignment)
+            for other, score, alignment in rows
+        ]
 
     def all(self) -> list[Alignment]:
         with self._db.session() as session:

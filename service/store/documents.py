@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import selectinload
 
 from service.errors import NotStored
@@ -22,9 +23,17 @@ class DocumentRepository:
         self._db = database
 
     def add(
-        self, *, title: str, language: str, text: str, sentences: Iterable[tuple[int, str]]
+        self,
+        *,
+        title: str,
+        language: str,
+        text: str,
+        sentences: Iterable[tuple[int, str]],
+        flags: Sequence[str | None] | None = None,
     ) -> tuple[Document, bool]:
         """Store a document and its (paragraph, sentence) list atomically; (doc, created).
+        `flags`: each sentence's boilerplate kind or None; without them the document counts as
+        not flagged yet (`unflagged`).
 
         The same text ingested at once by another writer is found, not a unique-key error: the
         insert waits for that writer and then yields to its row.
@@ -41,14 +50,26 @@ class DocumentRepository:
                 return existing, False
             document_id = session.scalar(
                 self._db.insert_ignoring(Document)
-                .values(title=title, language=language, text=text, content_hash=digest)
+                .values(
+                    title=title,
+                    language=language,
+                    text=text,
+                    content_hash=digest,
+                    flagged_at=None if flags is None else datetime.now(UTC),
+                )
                 .on_conflict_do_nothing(index_elements=[Document.content_hash])
                 .returning(Document.id)
             )
             if document_id is None:
                 return session.scalar(by_hash), False
             session.add_all(
-                Sentence(document_id=document_id, index=i, paragraph=paragraph, text=sentence)
+                Sentence(
+                    document_id=document_id,
+                    index=i,
+                    paragraph=paragraph,
+                    text=sentence,
+                    boilerplate=None if flags is None else flags[i],
+                )
                 for i, (paragraph, sentence) in enumerate(sentences)
             )
             document = session.get(
@@ -94,6 +115,31 @@ class DocumentRepository:
                 .options(selectinload(Document.sentences))
             )
             return {document.id: document for document in rows}
+
+    def unflagged(self) -> list[int]:
+        """Ids of the documents stored before boilerplate flagging existed."""
+        with self._db.session() as session:
+            return list(
+                session.scalars(
+                    select(Document.id).where(Document.flagged_at.is_(None)).order_by(Document.id)
+                )
+            )
+
+    def flag(self, document_id: int, flags: Sequence[str | None], title: str) -> None:
+        """Set each sentence's boilerplate kind (by index: nothing renumbered) and the title."""
+        with self._db.session.begin() as session:
+            for index, flag in enumerate(flags):
+                if flag is not None:
+                    session.execute(
+                        update(Sentence)
+                        .where(Sentence.document_id == document_id, Sentence.index == index)
+                        .values(boilerplate=flag)
+                    )
+            session.execute(
+                update(Document)
+                .where(Document.id == document_id)
+                .values(flagged_at=datetime.now(UTC), title=title)
+            )
 
 
 class TranslationRepository:

@@ -42,6 +42,9 @@ class Document(Base):
     # Same text + language is the same document: re-ingesting a seed is a no-op.
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=_now)
+    # When its sentences' boilerplate kinds were set: at ingest; None on documents stored before
+    # flagging existed, which the next start flags (service.ingest.Ingest.flag_unflagged).
+    flagged_at: Mapped[datetime | None]
     sentences: Mapped[list[Sentence]] = relationship(
         order_by="Sentence.index", cascade="all, delete-orphan", back_populates="document"
     )
@@ -57,6 +60,9 @@ class Sentence(Base):
     # Line of the original text the sentence came from: views rebuild paragraphs from it.
     paragraph: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
+    # A boilerplate kind (text.boilerplate.KINDS: "byline", "footer", ...) or None for content:
+    # flagged, never deleted, so that indexes stay those the CLI and gold files use.
+    boilerplate: Mapped[str | None] = mapped_column(String(16))
     document: Mapped[Document] = relationship(back_populates="sentences")
 
 
@@ -132,3 +138,8 @@ class AlignmentPair(Base):
     target: Mapped[list[int]] = mapped_column(JSON)
     score: Mapped[float]
     scores: Mapped[dict | None] = mapped_column(JSON)
+    # Comparable pairs: "same" or "partial", and the matched [start, end) character spans of the
+    # source and the target sentence. None for parallel-mode pairs and rows made before them.
+    grade: Mapped[str | None] = mapped_column(String(16))
+    source_spans: Mapped[list[list[int]] | None] = mapped_column(JSON)
+    target_spans: Mapped[list[list[int]] | None] = mapped_column(JSON)
