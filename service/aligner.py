@@ -89,6 +89,7 @@ class Aligner:
                 target_lang=target_lang,
                 source_flags=flags(source),
                 candidate_flags={i: flags(d) for i, d in candidates.items()},
+                config=self._config,
             )
             if target_text
             else []

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from alignment.beads import tsv_row
@@ -44,22 +46,31 @@ def to_jsonl(report: AlignmentReport) -> str:
     )
 
 
-def to_tmx(report: AlignmentReport) -> str:
-    source_lang = report.source.language
-    units = []
-    for p in report.pairs:
-        target_lang = report.documents[p.pair.target_document_id].language
-        source_seg = f"<seg>{_xml_text(p.source_text)}</seg>"
-        target_seg = f"<seg>{_xml_text(p.target_text)}</seg>"
-        grade = (
-            f'      <prop type="x-grade">{_xml_text(p.pair.grade)}</prop>\n' if p.pair.grade else ""
-        )
-        units.append(
-            f'    <tu tuid="{p.pair.id}">\n'
-            f'      <prop type="x-score">{p.pair.score:.4f}</prop>\n'
+@dataclass(frozen=True)
+class TranslationUnit:
+    """One TMX `<tu>`: a pair's two sides, the target's language, its score and grade."""
+
+    id: int
+    source_text: str
+    target_text: str
+    target_lang: str
+    score: float
+    grade: str | None = None
+
+
+def tmx(units: Iterable[TranslationUnit], source_lang: str) -> str:
+    """A TMX 1.4b document; bitext's stored reports and align-corpus both write through here."""
+    body = []
+    for unit in units:
+        grade = f'      <prop type="x-grade">{_xml_text(unit.grade)}</prop>\n' if unit.grade else ""
+        source_seg = f"<seg>{_xml_text(unit.source_text)}</seg>"
+        target_seg = f"<seg>{_xml_text(unit.target_text)}</seg>"
+        body.append(
+            f'    <tu tuid="{unit.id}">\n'
+            f'      <prop type="x-score">{unit.score:.4f}</prop>\n'
             f"{grade}"
             f"      <tuv xml:lang={quoteattr(source_lang)}>{source_seg}</tuv>\n"
-            f"      <tuv xml:lang={quoteattr(target_lang)}>{target_seg}</tuv>\n"
+            f"      <tuv xml:lang={quoteattr(unit.target_lang)}>{target_seg}</tuv>\n"
             f"    </tu>\n"
         )
     return (
@@ -68,8 +79,23 @@ def to_tmx(report: AlignmentReport) -> str:
         f'  <header creationtool="bitext" creationtoolversion={quoteattr(__version__)}'
         f' segtype="sentence" o-tmf="bitext" adminlang="en" srclang={quoteattr(source_lang)}'
         ' datatype="plaintext"/>\n'
-        f"  <body>\n{''.join(units)}  </body>\n</tmx>\n"
+        f"  <body>\n{''.join(body)}  </body>\n</tmx>\n"
     )
+
+
+def to_tmx(report: AlignmentReport) -> str:
+    units = (
+        TranslationUnit(
+            p.pair.id,
+            p.source_text,
+            p.target_text,
+            report.documents[p.pair.target_document_id].language,
+            p.pair.score,
+            p.pair.grade,
+        )
+        for p in report.pairs
+    )
+    return tmx(units, report.source.language)
 
 
 WRITERS = {"tmx": to_tmx, "tsv": to_tsv, "jsonl": to_jsonl}

@@ -41,7 +41,9 @@ EN_REPORT = (
     "The football team won the championship on Sunday. "
     "Criminal cases in the province fell markedly this year."
 )
-EXPECTED_PAIRS = {(0, 0), (1, 1), (2, 2), (4, 6), (5, 4)}
+# Comparable pairs: not 1-1, since who attended the meeting is logistics every report repeats
+# (text.boilerplate.reports_attendance), and not the byline or the football.
+EXPECTED_PAIRS = {(0, 0), (2, 2), (4, 6), (5, 4)}
 
 
 def serve(settings: Settings, encoder, seeds: Path | None = REPO_SEEDS) -> TestClient:
@@ -216,7 +218,7 @@ def test_views_show_corpus_document_and_side_by_side(client: TestClient) -> None
     assert page.status_code == 200
     # Comparable: the paired sentences only, the rest counted (the byline and footer apart).
     assert page.text.count('class="row aligned') == len(EXPECTED_PAIRS)
-    assert "1 sentence without a counterpart" in page.text and "no match" not in page.text
+    assert "2 sentences without a counterpart" in page.text and "no match" not in page.text
     assert "2 boilerplate sentences" in page.text
     assert "Criminal cases in the province fell markedly this year." in page.text
     assert f"/v1/alignments/{alignment['id']}.tmx" in page.text and "pseudo-ref" in page.text

@@ -160,17 +160,18 @@ def test_pairs_carry_grade_and_spans_in_json_jsonl_and_tmx(client: TestClient) -
 
 def test_min_score_filters_pairs_and_exports_and_refuses_bad_values(client: TestClient) -> None:
     done = align_reports(client)
-    scores = sorted(p["score"] for p in done["pairs"])
-    middle = scores[len(scores) // 2]
-    kept = [p for p in done["pairs"] if p["score"] >= middle]
-    assert 0 < len(kept) < len(done["pairs"])
+    scores = sorted({p["score"] for p in done["pairs"]})
     path = f"/v1/alignments/{done['id']}"
-    assert client.get(path, params={"min_score": middle}).json()["pairs"] == kept
-    for fmt in ("tsv", "jsonl"):
-        export = client.get(f"{path}.{fmt}", params={"min_score": middle}).text.splitlines()
-        assert len(export) == len(kept)
-    tmx = ET.fromstring(client.get(f"{path}.tmx", params={"min_score": middle}).content)
-    assert len(tmx.findall("./body/tu")) == len(kept)
+    # Every score found keeps the pairs at or above it; just above the highest keeps none.
+    for threshold in [*scores, (scores[-1] + 1) / 2]:
+        kept = [p for p in done["pairs"] if p["score"] >= threshold]
+        assert client.get(path, params={"min_score": threshold}).json()["pairs"] == kept
+        for fmt in ("tsv", "jsonl"):
+            export = client.get(f"{path}.{fmt}", params={"min_score": threshold}).text
+            assert len(export.splitlines()) == len(kept)
+        tmx = ET.fromstring(client.get(f"{path}.tmx", params={"min_score": threshold}).content)
+        assert len(tmx.findall("./body/tu")) == len(kept)
+    assert not kept
     for bad in ("-0.1", "1.5", "nan", "inf", "high"):
         for url in (path, f"{path}.tsv", f"/alignments/{done['id']}"):
             refused = client.get(url, params={"min_score": bad})

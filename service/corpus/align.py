@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from alignment.modes import AlignMode
@@ -124,26 +123,22 @@ def align_pair(
 def _tmx(
     beads: Sequence[Bead], *, src: list[str], tgt: list[str], src_lang: str, tgt_lang: str
 ) -> str:
-    """The service's TMX writer (`service.exports.to_tmx`) over the beads that pair sentences:
-    it reads only these attributes of a stored report, so the pair is given in that shape."""
-    from service.exports import to_tmx
+    """The beads that pair sentences, as the service's TMX writes them."""
+    from service.exports import TranslationUnit, tmx
     from text.segment import join_sentences
 
-    target = 1  # the one target document
-    pairs = [
-        SimpleNamespace(
-            pair=SimpleNamespace(id=number, score=bead.score, target_document_id=target),
-            source_text=join_sentences([src[i] for i in bead.source], src_lang),
-            target_text=join_sentences([tgt[j] for j in bead.target], tgt_lang),
+    units = (
+        TranslationUnit(
+            number,
+            join_sentences([src[i] for i in bead.source], src_lang),
+            join_sentences([tgt[j] for j in bead.target], tgt_lang),
+            tgt_lang,
+            bead.score,
+            bead.grade,
         )
         for number, bead in enumerate((b for b in beads if b.source and b.target), 1)
-    ]
-    report = SimpleNamespace(
-        source=SimpleNamespace(language=src_lang),
-        documents={target: SimpleNamespace(language=tgt_lang)},
-        pairs=pairs,
     )
-    return to_tmx(report)
+    return tmx(units, src_lang)
 
 
 def align_rows(
