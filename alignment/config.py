@@ -52,16 +52,6 @@ class TermConfig:
     min_number_digits: int = knob(2, "digits a number needs to count (9 matches too much)")
     phrase_window: int = knob(3, "English words apart that still make a phrase (safe ... Shanxi)")
     block: int = knob(512, "English clauses matched at once: memory stays linear in the input")
-    background: float = knob(
-        0.0,
-        (
-            "experiment, off: exponent of a background-IDF factor on term weights"
-            " (BITEXT_BACKGROUND corpus; 1-2 refitted: seeds +1 pair, news -0.01)"
-        ),
-    )
-    background_idf: float = knob(
-        0.0, "background IDF (nats) from which a term counts fully (0: the largest)"
-    )
 
 
 @dataclass(frozen=True)

@@ -164,10 +164,6 @@ def match_terms(
     e_match = _matches(e_unit, z_clause, config.block)  # English unit found in Chinese clause
     z_weight = _specificity([k for ks in zk for k in ks], len(zh), z_match)
     e_weight = _specificity([k for ks in ek for k in ks], len(en), e_match)
-    if config.background > 0:
-        common = _background(sorted(shared), dictionary, config.background, config.background_idf)
-        z_weight = z_weight * _unit_factor(z_unit, common)
-        e_weight = e_weight * _unit_factor(e_unit, common)
     z_found = _per_clause(z_match * z_weight[:, None], z_owner, len(zh))  # (zh, en)
     e_found = _per_clause(e_match * e_weight[:, None], e_owner, len(en)).T  # (zh, en)
     z_total = np.bincount(z_owner, z_weight, len(zh))
@@ -298,38 +294,6 @@ def _specificity(keys: list[str], clauses: int, match: np.ndarray) -> np.ndarray
     other = match.mean(axis=1) if match.shape[1] else np.zeros(len(keys))
     rate = np.maximum(np.maximum(own, other), 1.0 / max(clauses, match.shape[1], 1))
     return -np.log(np.minimum(rate, 1.0))
-
-
-def _background(
-    concepts: list[str], dictionary: Dictionary, strength: float, full: float
-) -> np.ndarray:
-    """Per shared concept: (background IDF / the largest IDF) ** strength, 1 for names and
-    numbers (alignment.background): "political" counts less than "moat"."""
-    from alignment.background import background_counts
-
-    counts, total = background_counts()
-    out = np.ones(len(concepts))
-    if not total:
-        return out
-    by_id: Counter = Counter()
-    for word, n in counts.items():
-        wid = _word_id(word, dictionary)
-        if wid is not None:
-            by_id[wid] = max(by_id[wid], n)
-    top = full if full > 0 else np.log(total + 1)
-    for i, concept in enumerate(concepts):
-        if concept.startswith("s:"):
-            idf = np.log((total + 1) / (by_id[int(concept[2:])] + 1))
-            out[i] = min(1.0, idf / top) ** strength
-    return out
-
-
-def _unit_factor(unit: np.ndarray, common: np.ndarray) -> np.ndarray:
-    """Per unit: the factor of its most specific shared concept (1 with none)."""
-    if unit.shape[1] == 0:
-        return np.ones(len(unit))
-    factor = (unit * common[None, :]).max(axis=1)
-    return np.where(unit.any(axis=1), factor, 1.0)
 
 
 def _per_clause_max(values: np.ndarray, owner: np.ndarray, clauses: int) -> np.ndarray:
