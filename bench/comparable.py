@@ -432,13 +432,20 @@ def seeds_section(seeds: Path, gold: Path, encoder, config=DEFAULT) -> None:
         f" {s.lax_precision:.3f} R(sure) {s.lax_recall:.3f} F1 {s.lax_f1:.3f}; strict"
         f" {s.strict_precision:.3f}/{s.strict_recall:.3f}/{s.strict_f1:.3f}  [{s.signature}]"
     )
+    scored = []  # (score, right): right when the pair links sentences a reader linked (lax)
     for number, beads, poss in zip(GOLD_SEEDS, predicted, possible, strict=True):
         gold_pairs = {(b.source, b.target) for b in poss}
+        links = {(i, j) for b in poss for i in b.source for j in b.target}
         for b in beads:
             mark = "ok" if (b.source, b.target) in gold_pairs else "--"
             print(
                 f"    001-{number} {mark} {list(b.source)}:{list(b.target)} {b.score:.2f} {b.grade}"
             )
+            scored.append((b.score, any((i, j) in links for i in b.source for j in b.target)))
+    print("  right per colour band of the comparable view (service/views.py BANDS), lax:")
+    for floor, ceiling in ((0.8, 1.01), (0.6, 0.8), (0.0, 0.6)):
+        band = [right for score, right in scored if floor <= score < ceiling]
+        print(f"    [{floor}, {min(ceiling, 1.0)}): {sum(band)} of {len(band)}")
 
 
 def topics_section(seeds: Path, data: Path, encoder, chunk: int = 300, chunks: int = 3) -> None:
