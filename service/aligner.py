@@ -73,27 +73,13 @@ class Aligner:
 
         Every call into `alignment` and `quality` is here, so that one configuration reaches all.
         """
-        from alignment import align_documents, rank_documents
-        from quality import score_alignment
+        from alignment import align_documents
 
         encoder = self.encoder()
         source_text = [s.text for s in source.sentences]
         target_text = {i: [s.text for s in d.sentences] for i, d in candidates.items()}
         target_lang = other_language(source.language)
-        ranking = (
-            rank_documents(
-                source_text,
-                target_text,
-                encoder=encoder,
-                source_lang=source.language,
-                target_lang=target_lang,
-                source_flags=flags(source),
-                candidate_flags={i: flags(d) for i, d in candidates.items()},
-                config=self._config,
-            )
-            if target_text
-            else []
-        )
+        ranking = self._rank(source, candidates, source_text, target_text) if target_text else []
         chosen = requested or [m.document for m in ranking if m.shares_topics]
         # The ranking aligned every candidate in comparable mode already: its pairs are the
         # alignment, not to compute a second time.
@@ -116,22 +102,56 @@ class Aligner:
                     config=self._config,
                 )
             beads = [b for b in beads if b.source and b.target]
-            scored = None
-            if translated.complete:
-                scored = score_alignment(
-                    source_text,
-                    target,
-                    beads,
-                    [translated.by_index[i] for i in range(len(source_text))],
-                    back_translator=self._translations.translator_or_none(
-                        target_lang, other_language(target_lang)
-                    ),
-                    lang=target_lang,
-                    reference="human" if mode == AlignMode.PARALLEL else "pseudo",
-                )
+            scored = self._scored(source_text, target, beads, target_lang, mode, translated)
             pairs += _found_pairs(target_id, beads, scored)
             document_scores[target_id] = _document_scores(beads, scored, source_text, target)
         return AlignmentResult(encoder.name, _ranked(ranking, chosen, document_scores), pairs)
+
+    def _rank(
+        self,
+        source: Document,
+        candidates: dict[int, Document],
+        source_text: list[str],
+        target_text: dict[int, list[str]],
+    ) -> list[TopicMatch]:
+        from alignment import rank_documents
+
+        return rank_documents(
+            source_text,
+            target_text,
+            encoder=self.encoder(),
+            source_lang=source.language,
+            target_lang=other_language(source.language),
+            source_flags=flags(source),
+            candidate_flags={i: flags(d) for i, d in candidates.items()},
+            config=self._config,
+        )
+
+    def _scored(
+        self,
+        source: list[str],
+        target: list[str],
+        beads: list[Bead],
+        target_lang: str,
+        mode: AlignMode,
+        translated: StoredTranslations,
+    ) -> AlignmentScores | None:
+        """The pairs' quality scores; None without every source sentence translated."""
+        if not translated.complete:
+            return None
+        from quality import score_alignment
+
+        return score_alignment(
+            source,
+            target,
+            beads,
+            [translated.by_index[i] for i in range(len(source))],
+            back_translator=self._translations.translator_or_none(
+                target_lang, other_language(target_lang)
+            ),
+            lang=target_lang,
+            reference="human" if mode == AlignMode.PARALLEL else "pseudo",
+        )
 
 
 def _found_pairs(

@@ -63,7 +63,7 @@ class Alignments:
                 raise InputError("target_documents is empty: give ids, or null for all")
             targets = list(dict.fromkeys(targets))
         self._check(source_id, targets)
-        alignment, queued = self._store.alignments.request(source_id, targets, mode)
+        alignment, queued = self._store.jobs.request(source_id, targets, mode)
         if queued:
             self.wake()
         return alignment, queued
@@ -91,7 +91,7 @@ class Alignments:
         """Stop looking for jobs; the running one goes back to pending (stop() calls this after
         the worker had its chance to finish it)."""
         self._stopped.set()
-        self._store.alignments.release(self.server)
+        self._store.jobs.release(self.server)
 
     def wake(self) -> None:
         """Have the worker run every claimable job (once queued, a second wake adds nothing)."""
@@ -102,7 +102,7 @@ class Alignments:
         """Worker job: claim and run jobs until none is left."""
         self._draining.release()
         while not self._stopped.is_set():
-            claimed = self._store.alignments.claim(
+            claimed = self._store.jobs.claim(
                 self.server, lease=self._lease, max_attempts=self._max_attempts
             )
             if claimed is None:
@@ -113,7 +113,7 @@ class Alignments:
         while not self._stopped.wait(self._lease / 4):
             running = self._running
             if running is not None:
-                self._store.alignments.renew(running, self.server)
+                self._store.jobs.renew(running, self.server)
             self.wake()
 
     def run(self, alignment_id: int) -> None:
@@ -124,7 +124,7 @@ class Alignments:
         except Exception as error:  # recorded for the user, who sees the error
             log.exception("alignment %s failed", alignment_id)
             message = f"{type(error).__name__}: {error}"
-            self._store.alignments.failed(alignment_id, message, self._max_attempts)
+            self._store.jobs.failed(alignment_id, message, self._max_attempts)
         finally:
             self._running = None
 

@@ -65,7 +65,7 @@ def start(
         for document in ingest.seeds(seeds_dir):
             log.info("ingested seed %s (%s)", document.title, document.language)
             if document.language == SOURCE_LANGUAGE:  # queued with the unfinished ones below
-                store.alignments.request(document.id, None, AlignMode.COMPARABLE)
+                store.jobs.request(document.id, None, AlignMode.COMPARABLE)
     translations.resume()
     alignments.resume()
 

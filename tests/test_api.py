@@ -263,11 +263,11 @@ def test_restart_keeps_everything_and_redoes_nothing(settings: Settings, encoder
         finished = store.alignments.get(before["id"]).finished_at
         # A crash mid-alignment leaves it "running", claimed by a server that is gone: the next
         # start must finish it.
-        interrupted, _ = store.alignments.request(
+        interrupted, _ = store.jobs.request(
             before["source_document"], before["target_documents"] or [3], AlignMode.PARALLEL
         )
         first.app.state.worker.close()
-        assert store.alignments.claim("crashed", lease=0, max_attempts=3) == interrupted.id
+        assert store.jobs.claim("crashed", lease=0, max_attempts=3) == interrupted.id
 
     time.sleep(0.2)  # the crashed server's claim goes stale
     with serve(replace(settings, job_lease_seconds=0.1), encoder) as second:
@@ -399,7 +399,7 @@ def test_malformed_json_unknown_ids_and_wrong_targets(limited: TestClient) -> No
         assert limited.get(path).status_code == 404, path
     assert limited.get("/v1/documents/abc").status_code == 422
     limited.app.state.alignments.close()  # no server runs it: it stays pending
-    pending, _ = limited.app.state.store.alignments.request(zh, None, AlignMode.COMPARABLE)
+    pending, _ = limited.app.state.store.jobs.request(zh, None, AlignMode.COMPARABLE)
     assert limited.get(f"/v1/alignments/{pending.id}.xml").status_code == 404
     assert limited.get(f"/v1/alignments/{pending.id}.tsv").status_code == 409
     assert limited.get("/alignments/1?min_score=2").status_code == 422

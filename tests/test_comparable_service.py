@@ -80,7 +80,7 @@ def test_an_old_database_gets_the_columns_and_its_documents_flagged(database_url
         sentences=[(0, s) for s in numbered(SCRAPED, "en")],
     )
     zh, _ = old.documents.add(title="zh", language="zh", text="甲。", sentences=[(0, "甲。")])
-    request, _ = old.alignments.request(zh.id, None, AlignMode.PARALLEL)
+    request, _ = old.jobs.request(zh.id, None, AlignMode.PARALLEL)
     old.alignments.finish(
         request.id,
         encoder="enc",
@@ -230,9 +230,9 @@ def test_comparable_view_marks_spans_folds_the_rest_and_links_documents(
     zh, _ = ingest.add("甲<乙>丙。本报记者李联军摄。第三句没有对应。", "zh", "中文")
     en, _ = ingest.add("An <b>&</b> sentence. Another one.", "en", "English & more")
     settle(client)  # translated
-    request, _ = store.alignments.request(zh.id, [en.id], AlignMode.COMPARABLE)
+    request, _ = store.jobs.request(zh.id, [en.id], AlignMode.COMPARABLE)
     # Run here, with a known result, instead of by the service's worker.
-    assert store.alignments.claim("test", lease=3600, max_attempts=1) == request.id
+    assert store.jobs.claim("test", lease=3600, max_attempts=1) == request.id
     store.alignments.finish(
         request.id,
         encoder="enc",

@@ -146,7 +146,7 @@ def test_each_job_runs_once_with_two_servers_on_one_database(
         ]
         store = first.app.state.store
         # Queued without waking either server: both find them at once below.
-        jobs = [store.alignments.request(i, [3], AlignMode.PARALLEL)[0].id for i in ids]
+        jobs = [store.jobs.request(i, [3], AlignMode.PARALLEL)[0].id for i in ids]
         second_settings = replace(settings, data_dir=tmp_path / "second")
         with serve(second_settings, encoder, seeds=None) as second:
             first.app.state.alignments.wake()
@@ -212,9 +212,9 @@ def test_a_database_of_the_previous_schema_is_upgraded(database_url: str) -> Non
     store = Store(database_url)
     zh, _ = store.documents.add(title="zh", language="zh", text="甲。", sentences=[(0, "甲。")])
     # The old running job, cut off by the old server, is taken over like any stale claim.
-    assert store.alignments.claim("new", lease=60, max_attempts=3) == 1
-    first, queued = store.alignments.request(zh.id, None, AlignMode.COMPARABLE)
-    assert queued and store.alignments.request(zh.id, None, AlignMode.COMPARABLE)[0].id == first.id
+    assert store.jobs.claim("new", lease=60, max_attempts=3) == 1
+    first, queued = store.jobs.request(zh.id, None, AlignMode.COMPARABLE)
+    assert queued and store.jobs.request(zh.id, None, AlignMode.COMPARABLE)[0].id == first.id
 
 
 def test_embedding_cache_keeps_the_most_recently_used(tmp_path: Path) -> None:

@@ -92,12 +92,12 @@ def test_alignment_lifecycle(database_url: str) -> None:
     store = Store(database_url)
     zh, _ = store.documents.add(title="zh", language="zh", text="甲。", sentences=[(0, "甲。")])
     en, _ = store.documents.add(title="en", language="en", text="A.", sentences=[(0, "A.")])
-    alignment, queued = store.alignments.request(zh.id, None, AlignMode.COMPARABLE)
+    alignment, queued = store.jobs.request(zh.id, None, AlignMode.COMPARABLE)
     assert alignment.status == "pending" and queued
-    again, queued = store.alignments.request(zh.id, None, AlignMode.COMPARABLE)
+    again, queued = store.jobs.request(zh.id, None, AlignMode.COMPARABLE)
     assert again.id == alignment.id and not queued
-    assert store.alignments.claim("me", lease=60, max_attempts=3) == alignment.id
-    assert store.alignments.claim("other", lease=60, max_attempts=3) is None
+    assert store.jobs.claim("me", lease=60, max_attempts=3) == alignment.id
+    assert store.jobs.claim("other", lease=60, max_attempts=3) is None
     store.alignments.finish(
         alignment.id,
         encoder="enc",
@@ -109,7 +109,7 @@ def test_alignment_lifecycle(database_url: str) -> None:
     )
     done = store.alignments.get(alignment.id)
     assert done.status == "done" and done.attempts == 1
-    assert store.alignments.claim("other", lease=0, max_attempts=3) is None
+    assert store.jobs.claim("other", lease=0, max_attempts=3) is None
     assert [(p.source, p.target, p.score) for p in done.pairs] == [([0], [0], 0.8)]
     assert done.candidates[0].shares_topics
 

@@ -63,7 +63,10 @@ def fingerprint(
     return hashlib.sha256(f"{source_id}|{mode}|{wanted}".encode()).hexdigest()
 
 
-class AlignmentRepository:
+class AlignmentJobs:
+    """The job queue: requests deduplicated on their fingerprint, claimed by one server at a
+    time under a lease, renewed while running, released or failed."""
+
     def __init__(self, database: Database) -> None:
         self._db = database
 
@@ -178,6 +181,13 @@ class AlignmentRepository:
             else:
                 alignment.status = JobStatus.PENDING
             return alignment.status
+
+
+class AlignmentRepository:
+    """Finished alignments: read whole, listed, linked from documents, and written once done."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     def get(self, alignment_id: int) -> Alignment:
         """The alignment with its ranking and pairs; NotStored if there is none with this id."""
