@@ -46,7 +46,12 @@ from alignment.config import DEFAULT_CONFIG, AlignConfig, ClauseConfig, Comparab
 from alignment.embed import Encoder, centred
 from alignment.lexicon import load_cedict
 from alignment.terms import TermMatch, match_terms
-from text.boilerplate import flag_boilerplate, reports_attendance, sentence_kind
+from text.boilerplate import (
+    BoilerplateConfig,
+    flag_boilerplate,
+    reports_attendance,
+    sentence_kind,
+)
 from text.language import detect_language
 
 FEATURES = ("cos", "cos_hub", "dice", "dice_hub", "log_mass", "peak", "phrases", "conflicts")
@@ -70,11 +75,12 @@ class Side:
         lang: str,
         flags: Sequence[str | None] | None,
         config: ClauseConfig,
+        boilerplate: BoilerplateConfig = DEFAULT_CONFIG.boilerplate,
     ) -> Side:
         """The clauses of the unflagged sentences, less those that are boilerplate themselves
         (a date or byline lead-in: "[导读] 2月19日下午,", "date 2023-02-10 Recently,") and the
         sentences that report who attended a meeting."""
-        flags = flag_boilerplate(sentences, lang) if flags is None else flags
+        flags = flag_boilerplate(sentences, lang, boilerplate) if flags is None else flags
         content = [
             f is None and not reports_attendance(s, lang)
             for s, f in zip(sentences, flags, strict=True)
@@ -83,7 +89,7 @@ class Side:
             c
             for c in clauses(sentences, lang, config)
             if content[c.sentence]
-            and sentence_kind(sentences[c.sentence][c.start : c.end], lang) is None
+            and sentence_kind(sentences[c.sentence][c.start : c.end], lang, boilerplate) is None
         ]
         return cls(sentences, kept, [sentences[c.sentence][c.start : c.end] for c in kept])
 
@@ -297,9 +303,9 @@ def align_comparable(
             src_flags,
         )
     lexical = {src_lang, tgt_lang} == {"zh", "en"}
-    config = config.comparable
-    zh_clauses = Side.of(src, src_lang, src_flags, config.clauses)
-    en_clauses = Side.of(tgt, tgt_lang, tgt_flags, config.clauses)
+    boilerplate, config = config.boilerplate, config.comparable
+    zh_clauses = Side.of(src, src_lang, src_flags, config.clauses, boilerplate)
+    en_clauses = Side.of(tgt, tgt_lang, tgt_flags, config.clauses, boilerplate)
     if not zh_clauses.clauses or not en_clauses.clauses:
         return []
     levels = []

@@ -11,14 +11,11 @@ from __future__ import annotations
 import ast
 import dataclasses
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from text.boilerplate import BoilerplateConfig
 from text.errors import InputError
-
-
-def knob(default, doc: str):
-    """A dataclass field with the one-line description the docs table shows."""
-    return field(default=default, metadata={"doc": doc})
+from text.knobs import knob
 
 
 @dataclass(frozen=True)
@@ -114,17 +111,6 @@ class VerdictConfig:
         0.2, "share of sentences in confident beads below which documents are not translations"
     )
     min_sentences: int = knob(6, "fewer sentences on a side: too little to judge")
-
-
-@dataclass(frozen=True)
-class BoilerplateConfig:
-    """What counts as boilerplate (text.boilerplate)."""
-
-    min_zh_chars: int = knob(6, "Han characters of content left that make a sentence content")
-    min_en_words: int = knob(4, "English words of content left that make a sentence content")
-    long_repeat_zh_chars: int = knob(25, "a lone Chinese repeat this long is a copy")
-    long_repeat_en_words: int = knob(15, "a lone English repeat this long is a copy")
-    title_chars: int = knob(100, "a title longer than this is cut at a word or clause end")
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def start(
     state.worker = worker = Worker()
     translations = DocumentTranslations(store, registry.get, worker, metrics)
     state.translations = translations
-    state.ingest = ingest = Ingest(store, translations)
+    state.ingest = ingest = Ingest(store, translations, settings.align.boilerplate)
     aligner = Aligner(
         translations,
         settings.encoder,

@@ -8,7 +8,7 @@ from pathlib import Path
 from service.store import Store
 from service.store.tables import Document
 from service.translations import DocumentTranslations
-from text.boilerplate import document_title, flag_boilerplate
+from text.boilerplate import DEFAULT, BoilerplateConfig, document_title, flag_boilerplate
 from text.errors import InputError
 from text.language import detect_language
 from text.segment import split_lines
@@ -18,9 +18,9 @@ def first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
-def default_title(text: str) -> str:
+def default_title(text: str, boilerplate: BoilerplateConfig = DEFAULT) -> str:
     """The first line without what scraping left there (breadcrumbs, a date, a site suffix)."""
-    return document_title(first_line(text))
+    return document_title(first_line(text), boilerplate)
 
 
 def _old_default_title(text: str) -> str:
@@ -30,9 +30,17 @@ def _old_default_title(text: str) -> str:
 
 
 class Ingest:
-    def __init__(self, store: Store, translations: DocumentTranslations) -> None:
+    def __init__(
+        self,
+        store: Store,
+        translations: DocumentTranslations,
+        boilerplate: BoilerplateConfig = DEFAULT,
+    ) -> None:
+        """`boilerplate`: what flagging and titles take for boilerplate (the settings' alignment
+        options, `boilerplate.*`)."""
         self._store = store
         self._translations = translations
+        self._boilerplate = boilerplate
 
     def add(
         self, text: str, language: str | None = None, title: str | None = None
@@ -51,10 +59,12 @@ class Ingest:
         ids = self._store.documents.unflagged()
         for document_id in ids:
             document = self._store.documents.get(document_id)
-            flags = flag_boilerplate([s.text for s in document.sentences], document.language)
+            flags = flag_boilerplate(
+                [s.text for s in document.sentences], document.language, self._boilerplate
+            )
             title = document.title
             if title == _old_default_title(document.text):
-                title = default_title(document.text)
+                title = default_title(document.text, self._boilerplate)
             self._store.documents.flag(document_id, flags, title)
         return len(ids)
 
@@ -66,7 +76,7 @@ class Ingest:
             text = path.read_text(encoding="utf-8")
             if not text.strip():
                 continue
-            document, new = self._store_text(text, None, default_title(text))
+            document, new = self._store_text(text, None, default_title(text, self._boilerplate))
             if new:
                 created.append(document)
         return created
@@ -84,9 +94,11 @@ class Ingest:
             for sentence in line_sentences
         ]
         return self._store.documents.add(
-            title=(title or "").strip() or default_title(text),
+            title=(title or "").strip() or default_title(text, self._boilerplate),
             language=language,
             text=text,
             sentences=sentences,
-            flags=flag_boilerplate([sentence for _, sentence in sentences], language),
+            flags=flag_boilerplate(
+                [sentence for _, sentence in sentences], language, self._boilerplate
+            ),
         )

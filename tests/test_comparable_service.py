@@ -17,6 +17,7 @@ from test_api import EN_REPORT, ZH_REPORT, align_reports, settle
 import alignment
 from service.ingest import Ingest
 from service.jobs import AlignMode
+from service.settings import Settings
 from service.store import FoundPair, RankedDocument, Store, resolve_url
 from service.store.tables import Base
 from service.views import folded, pieces
@@ -55,6 +56,19 @@ def test_boilerplate_is_flagged_at_ingest_and_nothing_renumbered(database_url: s
     assert kinds == flag_boilerplate(numbered(SCRAPED, "en"), "en")
     assert kinds == ["navigation", "navigation", None, "byline", None, "footer", "footer"]
     assert document.title == "Fighting the waves – a summary of Hunan's work in 2021"
+
+
+def test_the_boilerplate_options_reach_ingest(database_url: str) -> None:
+    options = Settings.from_env(
+        {"BITEXT_ALIGN_OPTIONS": "boilerplate.min_en_words=12,boilerplate.title_chars=20"}
+    ).align.boilerplate
+    document, _ = Ingest(Store(database_url), NoTranslations(), options).add(
+        "date 2023-02-10 Recently, the provincial conference was held in Changsha.\n"
+        "The meeting stressed building a safe Hunan at a higher level.\n"
+    )
+    # The date lead-in leaves 7 words of content: under 12, so the whole sentence is a date.
+    assert [s.boilerplate for s in document.sentences] == ["date", None]
+    assert len(document.title) <= 20
 
 
 def test_an_old_database_gets_the_columns_and_its_documents_flagged(database_url: str) -> None:

@@ -20,10 +20,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from alignment.config import DEFAULT_CONFIG, BoilerplateConfig
+from text.knobs import knob
 
 KINDS = ("byline", "credit", "date", "navigation", "footer", "repeated")
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    """What counts as boilerplate: ingest flags with the service's `boilerplate` section of its
+    alignment options, comparable mode with the one it is given (alignment.config)."""
+
+    min_zh_chars: int = knob(6, "Han characters of content left that make a sentence content")
+    min_en_words: int = knob(4, "English words of content left that make a sentence content")
+    long_repeat_zh_chars: int = knob(25, "a lone Chinese repeat this long is a copy")
+    long_repeat_en_words: int = knob(15, "a lone English repeat this long is a copy")
+    title_chars: int = knob(100, "a title longer than this is cut at a word or clause end")
+
+
+DEFAULT = BoilerplateConfig()
 
 
 _I = re.IGNORECASE
@@ -113,7 +129,7 @@ def _strip(text: str, patterns: list[re.Pattern[str]]) -> tuple[str, bool]:
     return text, found
 
 
-def sentence_kind(sentence: str, lang: str, config: BoilerplateConfig = DEFAULT_CONFIG.boilerplate):
+def sentence_kind(sentence: str, lang: str, config: BoilerplateConfig = DEFAULT):
     """The sentence's boilerplate kind (one of KINDS but "repeated"), or None for content."""
     text = sentence.strip()
     if any(p.search(text) for p in _NAVIGATION) or _CAPS_LINE.match(text):
@@ -129,7 +145,7 @@ def sentence_kind(sentence: str, lang: str, config: BoilerplateConfig = DEFAULT_
 
 
 def flag_boilerplate(
-    sentences: Sequence[str], lang: str, config: BoilerplateConfig = DEFAULT_CONFIG.boilerplate
+    sentences: Sequence[str], lang: str, config: BoilerplateConfig = DEFAULT
 ) -> list[str | None]:
     """Per sentence, in order: its boilerplate kind, or None. Nothing is removed or renumbered.
 
@@ -182,7 +198,7 @@ _TITLE_PREFIX = [
 _TITLE_SUFFIX = re.compile(r"\s*(_[^_]*|\s[|｜]\s.*|\s[-–—]\s[^-–—]{0,30})$")
 
 
-def document_title(first_line: str, config: BoilerplateConfig = DEFAULT_CONFIG.boilerplate) -> str:
+def document_title(first_line: str, config: BoilerplateConfig = DEFAULT) -> str:
     """A clean title from a scraped first line: breadcrumbs, a leading date and a site suffix
     ("_Society", " | Site") removed; a long line cut at its first sentence or clause end."""
     title = first_line.strip()
