@@ -11,6 +11,7 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from service.jobs import AlignMode, JobStatus
+from text.errors import lone_surrogate
 from text.html import TextFormat
 
 Language = Literal["zh", "en"]
@@ -39,14 +40,8 @@ def _storable(text: str) -> str:
     surrogates (not Unicode: no UTF-8 encoder, database or cache takes them)."""
     if "\x00" in text:
         raise ValueError("the text contains a NUL character")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        code = ord(text[error.start])
-        raise ValueError(
-            f"the text is not valid unicode: a lone surrogate U+{code:04X} at character "
-            f"{error.start}"
-        ) from None
+    if problem := lone_surrogate(text):
+        raise ValueError(f"the text is {problem}")
     return text
 
 

@@ -14,3 +14,14 @@ class InputError(BitextError, ValueError):
 
 class ModelUnavailable(BitextError, RuntimeError):
     """A model is neither local nor downloadable; the message names it and both fixes."""
+
+
+def lone_surrogate(text: str) -> str | None:
+    """What makes `text` unstorable, or None: a lone surrogate is not Unicode, so no UTF-8
+    encoder, database or cache takes it (it comes from JSON "\\ud800" escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(text[error.start])
+        return f"not valid unicode: a lone surrogate U+{code:04X} at character {error.start}"
+    return None

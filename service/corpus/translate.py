@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from service.corpus.records import dumps, id_key
+from text.errors import lone_surrogate
 from text.segment import split_sentences
 
 if TYPE_CHECKING:  # the engine imports torch
@@ -92,11 +93,8 @@ def _parse(line: str, field: str) -> tuple[dict | None, str | None]:
     text = record[field]
     if not isinstance(text, str):
         return record, f"{field!r} is not text: {type(text).__name__}"
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        code = ord(text[error.start])
-        return record, f"{field!r} is not valid unicode: a lone surrogate U+{code:04X}"
+    if problem := lone_surrogate(text):
+        return record, f"{field!r} is {problem}"
     return record, None
 
 
