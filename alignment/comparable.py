@@ -17,10 +17,10 @@ lead-in). At each level every Chinese unit is compared with every English unit b
   `peak`: the most specific matched term; `phrases`: two adjacent Chinese words found together
   in the English unit (平安+山西 ~ "safe Shanxi"); `conflicts`: English names the Chinese unit
   lacks and numbers that differ;
-- `chrf` (only with `translations`, the Chinese sentences machine-translated): chrF of the
-  English unit against the translation of the Chinese unit's sentence, hub-corrected (character
-  n-gram recall of the unit in it, alignment.mt: a translation of the sentence carries the
-  clause somewhere inside).
+- `chrf` (only with `translations`, one side's sentences machine-translated into the other's
+  language): chrF of each unit of the other side against the translation of the translated
+  unit's sentence, hub-corrected (character n-gram recall of the unit in it, alignment.mt: a
+  translation of the sentence carries the clause somewhere inside).
 
 A logistic combination of these (`ComparableConfig.coefficients`, fitted by
 `python bench/comparable.py --fit` on mac-dev and FLORES/TICO news made comparable, never on the
@@ -163,17 +163,17 @@ def _pair_features(
     )
 
 
-def translation_match(zh: Side, en: Side, translations: Sequence[str]) -> np.ndarray:
-    """(Chinese clauses, English clauses): chrF (0-1) of each English clause against the
-    translation of the Chinese clause's sentence, the clause as the hypothesis, so a clause
-    found inside a longer translation scores high."""
+def translation_match(source: Side, target: Side, translations: Sequence[str]) -> np.ndarray:
+    """(source units, target units): chrF (0-1) of each target unit against the translation of
+    the source unit's sentence, the unit as the hypothesis, so a clause found inside a longer
+    translation scores high."""
     from alignment.mt import CharNgrams, chrf
 
-    sentences = sorted(set(zh.owner.tolist()))
+    sentences = sorted(set(source.owner.tolist()))
     refs = {i: CharNgrams.of(translations[i]) for i in sentences}
-    hyps = [CharNgrams.of(text) for text in en.texts]
+    hyps = [CharNgrams.of(text) for text in target.texts]
     by_sentence = {i: np.array([chrf(h, refs[i]) for h in hyps]) / 100 for i in sentences}
-    return np.stack([by_sentence[i] for i in zh.owner.tolist()])
+    return np.stack([by_sentence[i] for i in source.owner.tolist()])
 
 
 def calibrated(probability: np.ndarray, config: ComparableConfig = DEFAULT) -> np.ndarray:
@@ -285,9 +285,12 @@ def align_comparable(
 
     src_lang, tgt_lang: "zh" or "en" (detected when None); the term signals need one of each.
     src_flags, tgt_flags: per sentence a boilerplate kind or None (text.boilerplate; computed
-    when None); flagged sentences are never paired. translations: the Chinese side's sentences
-    machine-translated into English, one per sentence (adds the chrF signal).
+    when None); flagged sentences are never paired. translations: src's sentences
+    machine-translated into tgt's language, one per sentence (adds the chrF signal), as parallel
+    mode takes them.
     """
+    if translations is not None and len(translations) != len(src):
+        raise ValueError(f"{len(translations)} translations for {len(src)} source sentences")
     if not src or not tgt:
         return []
     src_lang = src_lang or detect_language(" ".join(src))
@@ -313,7 +316,12 @@ def align_comparable(
         features = clause_features(zh, en, encoder, config, lexical)
         chrf = None
         if translations is not None:  # hub-corrected: chance chrF between unrelated text is ~0.2
-            chrf = hub_corrected(translation_match(zh, en, translations), config.k)
+            match = (
+                translation_match(en, zh, translations).T
+                if swap  # English sentences translated into Chinese
+                else translation_match(zh, en, translations)
+            )
+            chrf = hub_corrected(match, config.k)
         levels.append((zh, en, clause_probabilities(features, chrf, config)))
     beads = sentence_pairs(levels, config)
     if swap:

@@ -147,6 +147,19 @@ class AlignConfig:
 DEFAULT_CONFIG = AlignConfig()
 
 
+def split_options(text: str) -> list[str]:
+    """ "max_bead=6, comparable.terms.name_widths=(2, 3)" -> one NAME=VALUE each: commas inside
+    brackets belong to a tuple's value (the service's BITEXT_ALIGN_OPTIONS is one string)."""
+    options, depth, start = [], 0, 0
+    for at, char in enumerate(text):
+        depth += (char in "([") - (char in ")]")
+        if char == "," and depth <= 0:
+            options.append(text[start:at])
+            start = at + 1
+    options.append(text[start:])
+    return [option.strip() for option in options if option.strip()]
+
+
 def _replaced(section, path: list[str], value: str, name: str):
     fields = {f.name: f for f in dataclasses.fields(section)}
     if path[0] not in fields:

@@ -8,7 +8,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from alignment.config import DEFAULT_CONFIG, AlignConfig
-from text.errors import InputError
 
 if TYPE_CHECKING:  # the modes load numpy, the dictionary and pinyin: naming a mode does not
     from alignment.beads import Bead
@@ -33,7 +32,8 @@ def align_documents(
     tgt_flags: Sequence[str | None] | None = None,
     config: AlignConfig = DEFAULT_CONFIG,
 ) -> list[Bead]:
-    """`align_parallel` or `align_comparable`; translations (of src) serve parallel mode.
+    """`align_parallel` or `align_comparable`. translations: src's sentences machine-translated
+    into tgt's language, one per sentence (both modes add a chrF signal).
 
     src_flags, tgt_flags: per sentence a boilerplate kind or None (text.boilerplate), as flagged
     at ingest; comparable mode never pairs a flagged sentence (it flags them itself when None).
@@ -51,8 +51,6 @@ def align_documents(
             translations=translations,
             config=config,
         )
-    if translations is not None:
-        raise InputError("machine translations are a parallel-mode signal; --mt needs it")
     return align_comparable(
         src,
         tgt,
@@ -61,5 +59,6 @@ def align_documents(
         tgt_lang=tgt_lang,
         src_flags=src_flags,
         tgt_flags=tgt_flags,
+        translations=translations,
         config=config,
     )

@@ -53,6 +53,7 @@ def rank_documents(
     target_lang: str | None = None,
     source_flags: Sequence[str | None] | None = None,
     candidate_flags: Mapping[K, Sequence[str | None]] | None = None,
+    translations: Sequence[str] | None = None,
     config: AlignConfig = DEFAULT_CONFIG,
 ) -> list[TopicMatch[K]]:
     """Candidates best first, each with a score in [0, 1), whether it shares topics, and the
@@ -60,7 +61,8 @@ def rank_documents(
 
     source_lang, target_lang: the languages of the source and of every candidate (detected from
     the text when None). source_flags, candidate_flags: boilerplate kinds per sentence, as
-    flagged at ingest (text.boilerplate; flagged here when None).
+    flagged at ingest (text.boilerplate; flagged here when None). translations: the source's
+    sentences machine-translated into the candidates' language (adds the chrF signal).
     """
     if not source:
         return [TopicMatch(key, 0.0, False) for key in candidates]
@@ -78,6 +80,7 @@ def rank_documents(
             tgt_lang=target_lang or detect_language(" ".join(sentences)),
             src_flags=source_flags,
             tgt_flags=(candidate_flags or {}).get(key),
+            translations=translations,
             config=config,
         )
         mass = sum(b.score for b in beads)

@@ -79,7 +79,11 @@ class Aligner:
         source_text = [s.text for s in source.sentences]
         target_text = {i: [s.text for s in d.sentences] for i, d in candidates.items()}
         target_lang = other_language(source.language)
-        ranking = self._rank(source, candidates, source_text, target_text) if target_text else []
+        # The source's machine translation, when the model made one: both modes' chrF signal.
+        mt = None
+        if translated.complete:
+            mt = [translated.by_index[i].text for i in range(len(source_text))]
+        ranking = self._rank(source, candidates, source_text, target_text, mt) if candidates else []
         chosen = requested or [m.document for m in ranking if m.shares_topics]
         # The ranking aligned every candidate in comparable mode already: its pairs are the
         # alignment, not to compute a second time.
@@ -99,6 +103,7 @@ class Aligner:
                     tgt_lang=target_lang,
                     src_flags=flags(source),
                     tgt_flags=flags(candidates[target_id]),
+                    translations=mt,
                     config=self._config,
                 )
             beads = [b for b in beads if b.source and b.target]
@@ -113,6 +118,7 @@ class Aligner:
         candidates: dict[int, Document],
         source_text: list[str],
         target_text: dict[int, list[str]],
+        mt: list[str] | None,
     ) -> list[TopicMatch]:
         from alignment import rank_documents
 
@@ -124,6 +130,7 @@ class Aligner:
             target_lang=other_language(source.language),
             source_flags=flags(source),
             candidate_flags={i: flags(d) for i, d in candidates.items()},
+            translations=mt,
             config=self._config,
         )
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from alignment.config import DEFAULT_CONFIG, AlignConfig
+from alignment.config import DEFAULT_CONFIG, AlignConfig, split_options
 from text.errors import InputError
 
 DEFAULT_ZH_EN = "Helsinki-NLP/opus-mt-zh-en"
@@ -112,8 +112,9 @@ class Settings:
         if env.get("BITEXT_RATE_LIMIT"):
             values["rate_limit"] = env["BITEXT_RATE_LIMIT"]
         if env.get("BITEXT_ALIGN_OPTIONS"):
-            options = [o for o in env["BITEXT_ALIGN_OPTIONS"].split(",") if o.strip()]
-            values["align"] = DEFAULT_CONFIG.replace_options(options)
+            values["align"] = DEFAULT_CONFIG.replace_options(
+                split_options(env["BITEXT_ALIGN_OPTIONS"])
+            )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 

@@ -184,18 +184,21 @@ def test_mt_translates_the_source_with_the_configured_model(
     beads = [line.rsplit(":", 1)[0] for line in out.splitlines()]
     covered = [re.findall(r"\d+", b.split(":")[0]) for b in beads]
     assert [int(i) for ids in covered for i in ids] == list(range(4))
+    code, out, err = run(capsys, *args, "--mt", "--mode", "comparable")
+    assert code == 0 and "error" not in err
+    assert all(re.fullmatch(r"\[\d+\]:\[\d+\]:[\d.]+", line) for line in out.splitlines())
 
 
-@pytest.mark.parametrize("case", ["missing-model", "comparable"])
-def test_mt_errors_are_one_line(docs, tmp_path, monkeypatch, capsys, case):
+@pytest.mark.parametrize("mode", ["parallel", "comparable"])
+def test_mt_without_the_model_is_a_one_line_error(docs, tmp_path, monkeypatch, capsys, mode):
     monkeypatch.setenv("BITEXT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("BITEXT_MODEL_ZH_EN", "bitext-test/no-such-model")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     args = ["align", *map(str, docs), "--src-lang", "zh", "--tgt-lang", "en", "--mt"]
-    code, out, err = run(capsys, *args, *(["--mode", "comparable"] if case == "comparable" else []))
+    code, out, err = run(capsys, *args, "--mode", mode)
     assert code == 2 and out == ""
     assert err.startswith("bitext: error: ") and err.count("\n") == 1
-    assert ("no-such-model" if case == "missing-model" else "parallel mode") in err
+    assert "no-such-model" in err
 
 
 def test_eval_align_rejects_malformed_gold(tmp_path, capsys):

@@ -4,11 +4,13 @@ scoring, and the parallel-mode verdict. The real default encoder is shared by th
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from alignment import Bead, align_comparable, format_beads, load_encoder, score_sure_possible
 from alignment.clauses import sentence_clauses
+from alignment.config import DEFAULT_CONFIG
 from alignment.verdict import looks_comparable
 
 ZH = [
@@ -41,6 +43,17 @@ DISTRACTOR = [
     "Keep what is left in the fridge for up to three days.",
     "Home » Recipes » Cakes",
     "All rights reserved © 2024 Good Food",
+]
+# A stand-in for the MT model: the Chinese sentences "translated" by hand.
+ZH_IN_ENGLISH = [
+    "Municipal political-legal work conference held in Taiyuan on March 5.",
+    "The meeting stressed speeding up the building of a higher-level safe Taiyuan.",
+    "",
+    "During the Spring Festival the city received three million tourists.",
+    "A marked drop in temperature is expected this weekend.",
+    "The ice hockey final of the winter games ended at the sports centre.",
+    "A new energy vehicle factory started production in the development zone.",
+    "",
 ]
 BOILERPLATE = ({0, 2, 7}, {0, 6, 7})  # byline/credit/footer sentences of ZH and EN
 
@@ -122,23 +135,44 @@ def test_verdict_fires_on_low_scoring_beads_only():
 
 
 def test_translation_signal_raises_the_pair_that_the_translation_carries(encoder):
-    """A stand-in for the MT model: the Chinese sentences "translated" by hand."""
-    translations = [
-        "Municipal political-legal work conference held in Taiyuan on March 5.",
-        "The meeting stressed speeding up the building of a higher-level safe Taiyuan.",
-        "",
-        "During the Spring Festival the city received three million tourists.",
-        "A marked drop in temperature is expected this weekend.",
-        "The ice hockey final of the winter games ended at the sports centre.",
-        "A new energy vehicle factory started production in the development zone.",
-        "",
-    ]
     plain = align_comparable(ZH, EN, encoder=encoder, src_lang="zh", tgt_lang="en")
     helped = align_comparable(
-        ZH, EN, encoder=encoder, src_lang="zh", tgt_lang="en", translations=translations
+        ZH, EN, encoder=encoder, src_lang="zh", tgt_lang="en", translations=ZH_IN_ENGLISH
     )
     assert [(b.source, b.target) for b in helped] == [((1,), (1,))]
     assert helped[0].score >= plain[0].score
+
+
+def test_translations_of_an_english_source_are_compared_in_chinese(encoder):
+    """translations are always the source's, into the target's language (as in parallel mode):
+    with English first they are Chinese, matched against the Chinese clauses. The English comes
+    reversed, so a translation read by the Chinese sentence's index would be another's."""
+    translations = [
+        "约翰·史密斯",
+        "市政府周一发布通知，要求各区加快建设更高水平的平安太原，完善应急响应体系。",
+        "河上的一座新桥经过三年施工将于十月通车。",
+        "市图书馆新增了一间儿童阅览室，藏有一万册图画书。",
+        "由于春天温暖，当地农民预计今年秋天苹果丰收。",
+        "乐团将于周五在音乐厅演奏贝多芬第九交响曲。",
+        "（记者李明）",
+        "版权所有 © 2024 城市日报",
+    ][::-1]
+    uncalibrated = replace(
+        DEFAULT_CONFIG,
+        comparable=replace(DEFAULT_CONFIG.comparable, calibration=((0.0, 0.0), (1.0, 1.0))),
+    )
+
+    def pairs(mt):
+        beads = align_comparable(
+            EN[::-1], ZH, encoder=encoder, translations=mt, config=uncalibrated
+        )
+        return [((b.source, b.target), b.score) for b in beads]
+
+    (plain,), (helped,) = pairs(None), pairs(translations)
+    assert plain[0] == helped[0] == ((6,), (1,))
+    assert helped[1] > plain[1]
+    with pytest.raises(ValueError, match="2 translations for 8"):
+        pairs(translations[:2])
 
 
 def test_a_translated_sentence_is_found_whole_and_graded_same(encoder):

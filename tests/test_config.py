@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from alignment.config import DEFAULT_CONFIG, AlignConfig, knob_table
+from alignment.config import DEFAULT_CONFIG, AlignConfig, knob_table, split_options
 from service.settings import Settings
 from text.errors import InputError
 
@@ -66,4 +66,13 @@ def test_a_bad_option_is_one_clear_error(option: str, message: str) -> None:
 def test_the_service_reads_options_from_the_environment() -> None:
     settings = Settings.from_env({"BITEXT_ALIGN_OPTIONS": "max_bead=4, weights.mt=0.3"})
     assert settings.align.max_bead == 4 and settings.align.weights.mt == 0.3
+    tuples = "comparable.terms.name_widths=(2, 3, 4),comparable.calibration=[[0, 0], [1, 1]],k=x"
+    assert split_options(tuples) == [
+        "comparable.terms.name_widths=(2, 3, 4)",
+        "comparable.calibration=[[0, 0], [1, 1]]",
+        "k=x",
+    ]
+    settings = Settings.from_env({"BITEXT_ALIGN_OPTIONS": tuples.rpartition(",")[0]})
+    assert settings.align.comparable.terms.name_widths == (2, 3, 4)
+    assert settings.align.comparable.calibration == ((0, 0), (1, 1))
     assert Settings.from_env({}).align == DEFAULT_CONFIG

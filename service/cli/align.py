@@ -71,8 +71,8 @@ def register(subparsers) -> None:
     align.add_argument(
         "--mt",
         action="store_true",
-        help="parallel mode: also translate SRC with the translation model and compare it with "
-        "TGT by chrF (needs the model: see `bitext models`)",
+        help="also translate SRC with the translation model and compare it with TGT by chrF, "
+        "in either mode (needs the model: see `bitext models`)",
     )
     align.set_defaults(run=run_align)
 
@@ -142,8 +142,6 @@ def run_align(args: argparse.Namespace) -> int:
         check_language(flag)
     if args.src_lang == args.tgt_lang:
         raise InputError("--src-lang and --tgt-lang must differ (one zh, one en)")
-    if args.mt and args.mode != AlignMode.PARALLEL:
-        raise InputError("--mt works in parallel mode only")
     pairs = pairs_of(args)
     _check_outputs(args, pairs)
     golds = _gold_files(args.gold, pairs) if args.gold else None
