@@ -48,7 +48,6 @@ class TermConfig:
     )
     min_number_digits: int = knob(2, "digits a number needs to count (9 matches too much)")
     phrase_window: int = knob(3, "English words apart that still make a phrase (safe ... Shanxi)")
-    block: int = knob(512, "English clauses matched at once: memory stays linear in the input")
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ class ComparableConfig:
     k: int = knob(4, "neighbours whose mean a unit pair must beat (hub correction)")
     coefficients: tuple[float, ...] = knob(
         (-2.327, 27.216, 1.354, 6.702, 0.89, -0.093, 0.339, -0.018),
-        "logistic weights of the unit-pair features (alignment.comparable.FEATURES)",
+        "logistic weights of the unit-pair features (alignment.unit_pairs.FEATURES)",
     )
     intercept: float = knob(-5.088, "the logistic intercept")
     chrf_coefficient: float = knob(
@@ -87,6 +86,9 @@ class ComparableConfig:
     partners: int = knob(2, "a unit pairs with at most its best `partners` on the other side")
     sentences: bool = knob(True, "compare whole sentences too, not only clauses")
     same_coverage: float = knob(0.6, "grade `same`: matched spans cover this share of both")
+    block_cells: int = knob(
+        1 << 19, "unit pairs scored at once: memory stays linear in the input (results unchanged)"
+    )
     clauses: ClauseConfig = knob(ClauseConfig(), "clause cutting")
     terms: TermConfig = knob(TermConfig(), "specific-term matching")
 

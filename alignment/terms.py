@@ -120,13 +120,126 @@ def _dedup(keys: list[str], concepts: list[set[str]]) -> tuple[list[str], list[s
 
 @dataclass(frozen=True)
 class TermMatch:
-    """Clause-pair matrices (Chinese clauses x English clauses)."""
+    """Clause-pair matrices (a block of Chinese clauses x English clauses)."""
 
     dice: np.ndarray  # matched weight of both clauses / their total weight
     mass: np.ndarray  # matched weight of both clauses
     peak: np.ndarray  # weight of the most specific matched unit
     phrases: np.ndarray  # weight of matched phrases: two adjacent Chinese words found together
     conflicts: np.ndarray  # English names the Chinese clause lacks, and numbers that differ
+
+
+class _Units:
+    """One side's units (deduplicated per clause, in clause order) with their concept ids, and
+    the inverted index from a concept to the units and the clauses that hold it: matching goes
+    through it, so memory grows with the text, not with clauses x clauses."""
+
+    def __init__(self, keys: list[list[str]], concepts: list[list[set[str]]], index: dict):
+        deduped = [_dedup(k, c) for k, c in zip(keys, concepts, strict=True)]
+        keys, concepts = [k for k, _ in deduped], [c for _, c in deduped]
+        self.clauses = len(keys)
+        self.starts = np.concatenate([[0], np.cumsum([len(k) for k in keys])]).astype(np.int64)
+        self.owner = np.repeat(np.arange(self.clauses), np.diff(self.starts))
+        self.keys = [k for ks in keys for k in ks]
+        self.concepts = [
+            np.array(sorted(index[x] for x in c if x in index), dtype=np.int64)
+            for cs in concepts
+            for c in cs
+        ]
+        units: dict[int, list[int]] = {}
+        for unit, ids in enumerate(self.concepts):
+            for x in ids.tolist():
+                units.setdefault(x, []).append(unit)
+        self.units_of = {x: np.array(u, dtype=np.int64) for x, u in units.items()}
+        self.clauses_of = {x: np.unique(self.owner[u]) for x, u in self.units_of.items()}
+        self.weight = np.zeros(len(self.keys))
+
+    def weigh(self, other: _Units) -> None:
+        """Each unit's specificity: -log of the larger of the share of this side's clauses
+        that contain it and the share of the other side's clauses it matches (1 / clauses
+        at least)."""
+        counts = Counter(self.keys)
+        own = np.array([counts[k] for k in self.keys], dtype=np.float64) / self.clauses
+        found: dict[tuple[int, ...], int] = {}
+        for ids in self.concepts:
+            key = tuple(ids.tolist())
+            if key not in found:
+                hit = [other.clauses_of[x] for x in key if x in other.clauses_of]
+                found[key] = len(np.unique(np.concatenate(hit))) if hit else 0
+        matched = np.array([found[tuple(ids.tolist())] for ids in self.concepts], np.float64)
+        floor = 1.0 / max(self.clauses, other.clauses, 1)
+        rate = np.maximum(np.maximum(own, matched / max(other.clauses, 1)), floor)
+        self.weight = -np.log(np.minimum(rate, 1.0))
+
+    def total(self) -> np.ndarray:
+        return np.bincount(self.owner, self.weight, self.clauses)
+
+    def concepts_of_clause(self, clause: int) -> np.ndarray:
+        ids = self.concepts[self.starts[clause] : self.starts[clause + 1]]
+        return np.unique(np.concatenate(ids)) if ids else np.zeros(0, np.int64)
+
+
+def _per_clause(values: np.ndarray, units: _Units, first: int, last: int) -> tuple:
+    """(sum, max) over the units of clauses first..last-1 of `values` (their rows, in order):
+    (clauses, columns) each."""
+    shape = (last - first, values.shape[1])
+    total, peak = np.zeros(shape), np.zeros(shape)
+    starts = units.starts[first:last] - units.starts[first]
+    held = np.diff(units.starts[first : last + 1]) > 0
+    if held.any():
+        total[held] = np.add.reduceat(values, starts[held], axis=0)
+        peak[held] = np.maximum.reduceat(values, starts[held], axis=0)
+    return total, peak
+
+
+class TermMatcher:
+    """Specific terms of a Chinese and an English document's clauses, weighed once; `block`
+    matches a run of Chinese clauses with every English clause."""
+
+    def __init__(
+        self,
+        zh: Sequence[str],
+        en: Sequence[str],
+        dictionary: Dictionary,
+        config: TermConfig = DEFAULT_CONFIG.comparable.terms,
+    ):
+        self.zh, self.en, self.config = zh, en, config
+        names = {n for text in en for n in english_names(text)}
+        names &= pinyin_windows(zh, config.name_widths)
+        zk, zc = chinese_units(zh, dictionary, names, config)
+        ek, ec = english_units(en, dictionary, names, config)
+        shared = {x for cs in zc for c in cs for x in c} & {x for cs in ec for c in cs for x in c}
+        index = {x: n for n, x in enumerate(sorted(shared))}
+        self.z, self.e = _Units(zk, zc, index), _Units(ek, ec, index)
+        self.z.weigh(self.e)
+        self.e.weigh(self.z)
+        self.z_total, self.e_total = self.z.total(), self.e.total()
+        self.phrases = _Phrases(zh, en, dictionary, config)
+        self.conflicts = _Conflicts(zh, en, dictionary, config)
+
+    def block(self, first: int, last: int) -> TermMatch:
+        """Chinese clauses first..last-1 against every English clause."""
+        z, e = self.z, self.e
+        units = slice(z.starts[first], z.starts[last])
+        z_match = np.zeros((units.stop - units.start, e.clauses))  # Chinese unit in English clause
+        for row, ids in enumerate(z.concepts[units]):
+            for x in ids.tolist():
+                z_match[row, e.clauses_of[x]] = 1.0
+        z_found, z_peak = _per_clause(z_match * z.weight[units, None], z, first, last)
+        e_match = np.zeros((len(e.keys), last - first))  # English unit found in Chinese clause
+        for column, clause in enumerate(range(first, last)):
+            for x in z.concepts_of_clause(clause).tolist():
+                e_match[e.units_of[x], column] = 1.0
+        e_found, e_peak = _per_clause(e_match * e.weight[:, None], e, 0, e.clauses)
+        mass = z_found + e_found.T
+        dice = mass / np.maximum(self.z_total[first:last, None] + self.e_total[None, :], 1e-9)
+        return TermMatch(
+            dice,
+            mass,
+            np.maximum(z_peak, e_peak.T),
+            self.phrases.block(first, last),
+            self.conflicts.block(first, last),
+        )
 
 
 def match_terms(
@@ -137,81 +250,86 @@ def match_terms(
 ) -> TermMatch:
     """Weighted Dice and matched weight of every (Chinese clause, English clause) pair."""
     if not zh or not en:
-        shape = (len(zh), len(en))
-        return TermMatch(*(np.zeros(shape) for _ in range(5)))
-    names = {n for text in en for n in english_names(text)}
-    names &= pinyin_windows(zh, config.name_widths)
-    zk, zc = chinese_units(zh, dictionary, names, config)
-    ek, ec = english_units(en, dictionary, names, config)
-    zk, zc = zip(*(_dedup(k, c) for k, c in zip(zk, zc, strict=True)), strict=True)
-    ek, ec = zip(*(_dedup(k, c) for k, c in zip(ek, ec, strict=True)), strict=True)
-    shared = {x for cs in zc for c in cs for x in c} & {x for cs in ec for c in cs for x in c}
-    index = {x: n for n, x in enumerate(sorted(shared))}
-
-    def incidence(units: Sequence[list[set[str]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(unit x concept) and (clause x concept) 0/1 matrices, and each unit's clause."""
-        owner = np.repeat(np.arange(len(units)), [len(u) for u in units])
-        unit = np.zeros((len(owner), len(index)), dtype=np.float32)
-        for row, concept in enumerate(c for u in units for c in u):
-            unit[row, [index[x] for x in concept if x in index]] = 1.0
-        clause = np.zeros((len(units), len(index)), dtype=np.float32)
-        np.maximum.at(clause, owner, unit)
-        return unit, clause, owner
-
-    z_unit, z_clause, z_owner = incidence(zc)
-    e_unit, e_clause, e_owner = incidence(ec)
-    z_match = _matches(z_unit, e_clause, config.block)  # Chinese unit found in English clause
-    e_match = _matches(e_unit, z_clause, config.block)  # English unit found in Chinese clause
-    z_weight = _specificity([k for ks in zk for k in ks], len(zh), z_match)
-    e_weight = _specificity([k for ks in ek for k in ks], len(en), e_match)
-    z_found = _per_clause(z_match * z_weight[:, None], z_owner, len(zh))  # (zh, en)
-    e_found = _per_clause(e_match * e_weight[:, None], e_owner, len(en)).T  # (zh, en)
-    z_total = np.bincount(z_owner, z_weight, len(zh))
-    e_total = np.bincount(e_owner, e_weight, len(en))
-    mass = z_found + e_found
-    dice = mass / np.maximum(z_total[:, None] + e_total[None, :], 1e-9)
-    peak = np.maximum(
-        _per_clause_max(z_match * z_weight[:, None], z_owner, len(zh)),
-        _per_clause_max(e_match * e_weight[:, None], e_owner, len(en)).T,
-    )
-    phrases = _phrases(zh, en, dictionary, config)
-    return TermMatch(dice, mass, peak, phrases, _conflicts(zh, en, dictionary, config))
+        return TermMatch(*(np.zeros((len(zh), len(en))) for _ in range(5)))
+    return TermMatcher(zh, en, dictionary, config).block(0, len(zh))
 
 
-def _phrases(
-    zh: Sequence[str], en: Sequence[str], dictionary: Dictionary, config: TermConfig
-) -> np.ndarray:
+class _Phrases:
     """(zh, en): summed specificity of the Chinese clause's word bigrams (two adjacent
     dictionary words, quotation marks between them allowed) whose glosses occur within
     `phrase_window` words of each other in the English clause: 平安+山西 ~ "safe Shanxi",
     矛盾+纠纷 ~ "conflicts and disputes". A shared phrase is far more specific than the same
     words scattered over two long clauses."""
-    near: dict[tuple[int, int], set[int]] = {}
-    for j, text in enumerate(en):
-        ids = [
-            _word_id(stem(w), dictionary) if w.lower() not in STOPWORDS else None
-            for w in _EN_WORD.findall(text)
+
+    def __init__(
+        self, zh: Sequence[str], en: Sequence[str], dictionary: Dictionary, config: TermConfig
+    ):
+        near: dict[tuple[int, int], set[int]] = {}
+        for j, text in enumerate(en):
+            ids = [
+                _word_id(stem(w), dictionary) if w.lower() not in STOPWORDS else None
+                for w in _EN_WORD.findall(text)
+            ]
+            for a, first in enumerate(ids):
+                for second in ids[a + 1 : a + 1 + config.phrase_window]:
+                    if first is not None and second is not None and first != second:
+                        near.setdefault((first, second), set()).add(j)
+                        near.setdefault((second, first), set()).add(j)
+        found: list[tuple[int, str, set[int]]] = []
+        for i, text in enumerate(zh):
+            words = _segmented(text, dictionary)
+            for (a0, a1, g1), (b0, b1, g2) in zip(words, words[1:], strict=False):
+                if text[a1:b0].strip(_QUOTES):
+                    continue
+                clauses = set().union(*(near.get((x, y), ()) for x in g1 for y in g2))
+                if clauses:
+                    found.append((i, text[a0:b1], clauses))
+        counts = Counter(key for _, key, _ in found)
+        self.columns = len(en)
+        self.found: dict[int, list[tuple[list[int], float]]] = {}
+        for i, key, clauses in found:
+            rate = max(counts[key] / len(zh), len(clauses) / len(en), 1.0 / max(len(zh), len(en)))
+            self.found.setdefault(i, []).append((sorted(clauses), -np.log(min(rate, 1.0))))
+
+    def block(self, first: int, last: int) -> np.ndarray:
+        out = np.zeros((last - first, self.columns))
+        for i in range(first, last):
+            for clauses, weight in self.found.get(i, ()):
+                out[i - first, clauses] += weight
+        return out
+
+
+class _Conflicts:
+    """(zh, en): proper names of the English clause (capitalised, not a dictionary word, not
+    its first word) whose pinyin the Chinese clause does not contain, plus 1 when both clauses
+    have numbers and share none. Two reports of different events name different people and
+    dates ("骆惠宁出席会议" vs "Qian Sanxiong presided over the meeting")."""
+
+    def __init__(
+        self, zh: Sequence[str], en: Sequence[str], dictionary: Dictionary, config: TermConfig
+    ):
+        self.proper = [
+            {
+                w.lower()
+                for w in _EN_WORD.findall(text)[1:]
+                if w[0].isupper() and stem(w) not in dictionary.stems and w.lower() not in STOPWORDS
+            }
+            for text in en
         ]
-        for a, first in enumerate(ids):
-            for second in ids[a + 1 : a + 1 + config.phrase_window]:
-                if first is not None and second is not None and first != second:
-                    near.setdefault((first, second), set()).add(j)
-                    near.setdefault((second, first), set()).add(j)
-    found: list[tuple[int, str, set[int]]] = []
-    for i, text in enumerate(zh):
-        words = _segmented(text, dictionary)
-        for (a0, a1, g1), (b0, b1, g2) in zip(words, words[1:], strict=False):
-            if text[a1:b0].strip(_QUOTES):
-                continue
-            clauses = set().union(*(near.get((x, y), ()) for x in g1 for y in g2))
-            if clauses:
-                found.append((i, text[a0:b1], clauses))
-    out = np.zeros((len(zh), len(en)))
-    counts = Counter(key for _, key, _ in found)
-    for i, key, clauses in found:
-        rate = max(counts[key] / len(zh), len(clauses) / len(en), 1.0 / max(len(zh), len(en)))
-        out[i, sorted(clauses)] += -np.log(min(rate, 1.0))
-    return out
+        self.windows = [pinyin_windows([text], (1, *config.name_widths)) for text in zh]
+        self.zh_numbers = [set(_numbers(text, config.min_number_digits)) for text in zh]
+        self.en_numbers = [set(_numbers(text, config.min_number_digits)) for text in en]
+
+    def block(self, first: int, last: int) -> np.ndarray:
+        out = np.zeros((last - first, len(self.proper)))
+        windows, zh_numbers = self.windows[first:last], self.zh_numbers[first:last]
+        for j, names in enumerate(self.proper):
+            if names:
+                out[:, j] += [len(names - found) for found in windows]
+        for j, numbers in enumerate(self.en_numbers):
+            if numbers:
+                out[:, j] += [bool(z) and not (z & numbers) for z in zh_numbers]
+        return out
 
 
 _COARSE: dict[int, np.ndarray] = {}
@@ -248,61 +366,3 @@ def _segmented(text: str, dictionary: Dictionary) -> list[tuple[int, int, list[i
         else:
             i += 1
     return words
-
-
-def _conflicts(
-    zh: Sequence[str], en: Sequence[str], dictionary: Dictionary, config: TermConfig
-) -> np.ndarray:
-    """(zh, en): proper names of the English clause (capitalised, not a dictionary word, not
-    its first word) whose pinyin the Chinese clause does not contain, plus 1 when both clauses
-    have numbers and share none. Two reports of different events name different people and
-    dates ("骆惠宁出席会议" vs "Qian Sanxiong presided over the meeting")."""
-    proper = [
-        {
-            w.lower()
-            for w in _EN_WORD.findall(text)[1:]
-            if w[0].isupper() and stem(w) not in dictionary.stems and w.lower() not in STOPWORDS
-        }
-        for text in en
-    ]
-    out = np.zeros((len(zh), len(en)))
-    windows = [pinyin_windows([text], (1, *config.name_widths)) for text in zh]
-    for j, names in enumerate(proper):
-        if names:
-            out[:, j] += [len(names - found) for found in windows]
-    zh_numbers = [set(_numbers(text, config.min_number_digits)) for text in zh]
-    for j, text in enumerate(en):
-        numbers = set(_numbers(text, config.min_number_digits))
-        if numbers:
-            out[:, j] += [bool(z) and not (z & numbers) for z in zh_numbers]
-    return out
-
-
-def _matches(units: np.ndarray, clauses: np.ndarray, block: int) -> np.ndarray:
-    """(units, clauses) 0/1: the unit shares a concept with the clause."""
-    out = np.zeros((len(units), len(clauses)), dtype=np.float32)
-    for start in range(0, len(clauses), block):
-        out[:, start : start + block] = (units @ clauses[start : start + block].T) > 0
-    return out
-
-
-def _specificity(keys: list[str], clauses: int, match: np.ndarray) -> np.ndarray:
-    """-log of the larger of the share of own clauses with the unit and the share of the other
-    side's clauses it matches; 1 / clauses at least."""
-    counts = Counter(keys)
-    own = np.array([counts[k] for k in keys], dtype=np.float64) / clauses
-    other = match.mean(axis=1) if match.shape[1] else np.zeros(len(keys))
-    rate = np.maximum(np.maximum(own, other), 1.0 / max(clauses, match.shape[1], 1))
-    return -np.log(np.minimum(rate, 1.0))
-
-
-def _per_clause_max(values: np.ndarray, owner: np.ndarray, clauses: int) -> np.ndarray:
-    out = np.zeros((clauses, values.shape[1]))
-    np.maximum.at(out, owner, values)
-    return out
-
-
-def _per_clause(values: np.ndarray, owner: np.ndarray, clauses: int) -> np.ndarray:
-    out = np.zeros((clauses, values.shape[1]))
-    np.add.at(out, owner, values)
-    return out

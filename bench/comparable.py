@@ -1,12 +1,16 @@
 """Comparable alignment: the seeds' development gold, synthetic comparable sets, the fit.
 
     python bench/comparable.py [--data ../shared/eval/align] [--seeds seeds] [--cache-dir DIR]
-        [--fit] [--skip-synthetic] [--skip-seeds] [--ablation]
+        [--fit] [--skip-synthetic] [--skip-seeds] [--skip-topics] [--skip-speed] [--skip-memory]
+        [--ablation]
 
 Seeds: 001 (zh) against 000 and 004 (en), precision against the pairs either reader found
 (possible), recall against the pairs both found (sure), lax and strict (alignment.evaluate);
 then 001 against all four English seeds timed from a cold embedding cache (the encoder and the
 dictionary loaded first), with the machine's load, since the machine is shared.
+
+Memory: the peak allocated while aligning the Bible's first 500, 1,000 and 2,000 verses (zh x
+en) in comparable mode, embeddings excluded, and its growth per doubling (2 is linear).
 
 Synthetic: each mac-dev chapter made comparable: 35% of the sentences dropped on each side, the
 English shuffled in blocks of four, unrelated sentences (another book's chapter, a different one
@@ -19,7 +23,7 @@ into pairs of 12 Chinese sentences, each followed by an unrelated short pair; `n
 news and health text comparable the way `partial` does: FLORES-200 devtest and TICO-19 test
 (../shared/eval/mt), four documents of 250 consecutive sentences each.
 
---fit: the logistic weights of the unit-pair features (alignment.comparable.FEATURES), fitted
+--fit: the logistic weights of the unit-pair features (alignment.unit_pairs.FEATURES), fitted
 on the partial, unrelated, short and news variants of half the documents and checked on the
 other half (and the other way round), then fitted on all; prints the calibration table
 (probability -> share right on the held-out documents) to paste into
@@ -33,6 +37,7 @@ import os
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -49,19 +54,17 @@ from alignment import (  # noqa: E402
     score_sure_possible,
 )
 from alignment.beads import Bead  # noqa: E402
-from alignment.comparable import (  # noqa: E402
-    DEFAULT,
-    FEATURES,
-    Side,
-    align_comparable,
-    candidates,
-    clause_features,
-    clause_probabilities,
-    sentence_pairs,
-    unit_sides,
-)
+from alignment.comparable import align_comparable, sentence_pairs, unit_sides  # noqa: E402
 from alignment.config import DEFAULT_CONFIG, ComparableConfig  # noqa: E402
 from alignment.lexicon import load_cedict  # noqa: E402
+from alignment.unit_pairs import (  # noqa: E402
+    DEFAULT,
+    FEATURES,
+    Evidence,
+    clause_features,
+    clause_probabilities,
+)
+from alignment.units import Side  # noqa: E402
 from text.segment import split_lines  # noqa: E402
 
 ENGLISH_SEEDS = ("000", "002", "003", "004")
@@ -167,10 +170,11 @@ class Prepared:
         return copy
 
     def predict(self, config: ComparableConfig) -> list[Bead]:
-        return sentence_pairs(
-            [(z, e, p) for (z, e), p in zip(self.sides, self.probability(config), strict=True)],
-            config,
-        )
+        levels = [
+            (z, e, candidates(p, config.partners, config.evidence))
+            for (z, e), p in zip(self.sides, self.probability(config), strict=True)
+        ]
+        return sentence_pairs(levels, config)
 
     def probability(self, config: ComparableConfig) -> list[np.ndarray]:
         return [clause_probabilities(f, None, config) for f in self.features]
@@ -181,7 +185,7 @@ class Prepared:
         pair's probability as align_comparable scores it (noisy-or of its evidence)."""
         keys, xs, ps = [], [], []
         for (zh, en), f, p in zip(self.sides, self.features, self.probability(config), strict=True):
-            rows, cols = np.nonzero(candidates(p, config.partners))
+            rows, cols, _ = candidates(p, config.partners)
             keys.append(zh.owner[rows] * (len(en.sentences) + 1) + en.owner[cols])
             xs.append(f[:, rows, cols].T)
             ps.append(p[rows, cols])
@@ -196,6 +200,13 @@ class Prepared:
         width = len(self.sides[0][1].sentences) + 1
         y = np.array([(int(k // width), int(k % width)) in gold for k in key[best]])
         return x[best], y, 1.0 - missing
+
+
+def candidates(probability: np.ndarray, partners: int, floor: float = 0.0):
+    """(rows, columns, probabilities) of the unit pairs align_comparable takes as evidence."""
+    found = Evidence(probability.shape[1], partners, floor)
+    found.add(0, probability)
+    return found.pairs()
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50) -> np.ndarray:
@@ -525,6 +536,28 @@ def speed_section(seeds: Path, encoder_name: str, config=DEFAULT) -> None:
     )
 
 
+def memory_section(data: Path, encoder, sizes=(500, 1000, 2000)) -> None:
+    """Peak memory allocated (tracemalloc: numpy's arrays included) while aligning the first N
+    verses of the Bible's Chinese and English in comparable mode, the embeddings computed by a
+    first run and not counted; and its growth per doubling of N: 2 is linear, 4 quadratic."""
+    zh, en = lines(data / "bible" / "zh.001"), lines(data / "bible" / "en.001")
+    peaks = []
+    for n in sizes:
+        align_comparable(zh[:n], en[:n], encoder=encoder, src_lang="zh", tgt_lang="en")
+        tracemalloc.start()
+        start = time.perf_counter()
+        align_comparable(zh[:n], en[:n], encoder=encoder, src_lang="zh", tgt_lang="en")
+        seconds = time.perf_counter() - start
+        peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+        tracemalloc.stop()
+        growth = (
+            f", x{peaks[-1] / peaks[-2]:.2f} for x{n / sizes[len(peaks) - 2]:.0f} input"
+            if len(peaks) > 1
+            else ""
+        )
+        print(f"memory: Bible {n} x {n} verses: peak {peaks[-1]:.0f} MiB{growth}, {seconds:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/eval/align"))
@@ -536,6 +569,7 @@ def main() -> None:
     parser.add_argument("--skip-seeds", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-topics", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--ablation", action="store_true", help="refit without each signal")
     args = parser.parse_args()
     encoder = load_encoder(args.encoder, cache_dir=args.cache_dir)
@@ -551,6 +585,8 @@ def main() -> None:
         topics_section(args.seeds, args.data, encoder)
     if not args.skip_speed:
         speed_section(args.seeds, args.encoder, config)
+    if not args.skip_memory:
+        memory_section(args.data, encoder)
 
 
 if __name__ == "__main__":

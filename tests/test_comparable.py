@@ -175,6 +175,24 @@ def test_translations_of_an_english_source_are_compared_in_chinese(encoder):
         pairs(translations[:2])
 
 
+@pytest.mark.parametrize("translated", [False, True])
+def test_scoring_in_blocks_changes_nothing(encoder, translated):
+    """Blocks of a few unit pairs (so every level takes several, the hub statistics and each
+    column's best gathered across them) give the pairs one block gives."""
+    zh, en = [*ZH, *ZH[1:2], "市政府决定新建三所小学。"], [*EN, *DISTRACTOR, EN[1]]
+    mt = [*ZH_IN_ENGLISH, ZH_IN_ENGLISH[1], "The city will build three primary schools."]
+    small = replace(DEFAULT_CONFIG, comparable=replace(DEFAULT_CONFIG.comparable, block_cells=20))
+
+    def pairs(config):
+        beads = align_comparable(
+            zh, en, encoder=encoder, translations=mt if translated else None, config=config
+        )
+        return [(b.source, b.target, round(b.score, 6), b.grade, b.target_spans) for b in beads]
+
+    whole = pairs(DEFAULT_CONFIG)
+    assert whole and pairs(small) == whole
+
+
 def test_a_translated_sentence_is_found_whole_and_graded_same(encoder):
     zh = [*ZH[3:7], "市政府决定明年在老城区新建三所小学，以缓解入学难的问题。"]
     en = [
