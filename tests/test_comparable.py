@@ -55,6 +55,16 @@ ZH_IN_ENGLISH = [
     "A new energy vehicle factory started production in the development zone.",
     "",
 ]
+EN_IN_CHINESE = [
+    "约翰·史密斯",
+    "市政府周一发布通知，要求各区加快建设更高水平的平安太原，完善应急响应体系。",
+    "河上的一座新桥经过三年施工将于十月通车。",
+    "市图书馆新增了一间儿童阅览室，藏有一万册图画书。",
+    "由于春天温暖，当地农民预计今年秋天苹果丰收。",
+    "乐团将于周五在音乐厅演奏贝多芬第九交响曲。",
+    "（记者李明）",
+    "版权所有 © 2024 城市日报",
+]
 BOILERPLATE = ({0, 2, 7}, {0, 6, 7})  # byline/credit/footer sentences of ZH and EN
 
 
@@ -147,16 +157,7 @@ def test_translations_of_an_english_source_are_compared_in_chinese(encoder):
     """translations are always the source's, into the target's language (as in parallel mode):
     with English first they are Chinese, matched against the Chinese clauses. The English comes
     reversed, so a translation read by the Chinese sentence's index would be another's."""
-    translations = [
-        "约翰·史密斯",
-        "市政府周一发布通知，要求各区加快建设更高水平的平安太原，完善应急响应体系。",
-        "河上的一座新桥经过三年施工将于十月通车。",
-        "市图书馆新增了一间儿童阅览室，藏有一万册图画书。",
-        "由于春天温暖，当地农民预计今年秋天苹果丰收。",
-        "乐团将于周五在音乐厅演奏贝多芬第九交响曲。",
-        "（记者李明）",
-        "版权所有 © 2024 城市日报",
-    ][::-1]
+    translations = EN_IN_CHINESE[::-1]
     uncalibrated = replace(
         DEFAULT_CONFIG,
         comparable=replace(DEFAULT_CONFIG.comparable, calibration=((0.0, 0.0), (1.0, 1.0))),
@@ -175,21 +176,30 @@ def test_translations_of_an_english_source_are_compared_in_chinese(encoder):
         pairs(translations[:2])
 
 
-@pytest.mark.parametrize("translated", [False, True])
-def test_scoring_in_blocks_changes_nothing(encoder, translated):
+@pytest.mark.parametrize("case", ["zh-first", "zh-first translated", "en-first translated"])
+def test_scoring_in_blocks_changes_nothing(encoder, case):
     """Blocks of a few unit pairs (so every level takes several, the hub statistics and each
     column's best gathered across them) give the pairs one block gives."""
-    zh, en = [*ZH, *ZH[1:2], "市政府决定新建三所小学。"], [*EN, *DISTRACTOR, EN[1]]
-    mt = [*ZH_IN_ENGLISH, ZH_IN_ENGLISH[1], "The city will build three primary schools."]
-    small = replace(DEFAULT_CONFIG, comparable=replace(DEFAULT_CONFIG.comparable, block_cells=20))
+    zh, en = [*ZH, ZH[1], "市政府决定新建三所小学。"], [*EN, *DISTRACTOR, EN[1]]
+    zh_mt = [*ZH_IN_ENGLISH, ZH_IN_ENGLISH[1], "The city will build three primary schools."]
+    en_mt = [*EN_IN_CHINESE, *DISTRACTOR, EN_IN_CHINESE[1]]  # untranslated recipe: chrF ~0
+    src, tgt, mt = (en, zh, en_mt) if case.startswith("en") else (zh, en, zh_mt)
+    # uncalibrated: calibration tops out at 0.983 and would hide a changed probability
+    one = replace(DEFAULT_CONFIG.comparable, calibration=((0.0, 0.0), (1.0, 1.0)))
+    whole_config = replace(DEFAULT_CONFIG, comparable=one)
+    small = replace(DEFAULT_CONFIG, comparable=replace(one, block_cells=20))
 
     def pairs(config):
         beads = align_comparable(
-            zh, en, encoder=encoder, translations=mt if translated else None, config=config
+            src,
+            tgt,
+            encoder=encoder,
+            translations=mt if "translated" in case else None,
+            config=config,
         )
         return [(b.source, b.target, round(b.score, 6), b.grade, b.target_spans) for b in beads]
 
-    whole = pairs(DEFAULT_CONFIG)
+    whole = pairs(whole_config)
     assert whole and pairs(small) == whole
 
 
