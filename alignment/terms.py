@@ -203,7 +203,6 @@ class TermMatcher:
         dictionary: Dictionary,
         config: TermConfig = DEFAULT_CONFIG.comparable.terms,
     ):
-        self.zh, self.en, self.config = zh, en, config
         names = {n for text in en for n in english_names(text)}
         names &= pinyin_windows(zh, config.name_widths)
         zk, zc = chinese_units(zh, dictionary, names, config)
@@ -240,18 +239,6 @@ class TermMatcher:
             self.phrases.block(first, last),
             self.conflicts.block(first, last),
         )
-
-
-def match_terms(
-    zh: Sequence[str],
-    en: Sequence[str],
-    dictionary: Dictionary,
-    config: TermConfig = DEFAULT_CONFIG.comparable.terms,
-) -> TermMatch:
-    """Weighted Dice and matched weight of every (Chinese clause, English clause) pair."""
-    if not zh or not en:
-        return TermMatch(*(np.zeros((len(zh), len(en))) for _ in range(5)))
-    return TermMatcher(zh, en, dictionary, config).block(0, len(zh))
 
 
 class _Phrases:

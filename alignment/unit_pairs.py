@@ -47,15 +47,23 @@ def _top_mean(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 class _ColumnTop:
-    """The k largest values of each column, gathered block of rows by block of rows."""
+    """The k largest values of each column and the rows they came from, gathered block of rows
+    by block of rows: hub correction needs the values, evidence the rows too."""
 
     def __init__(self, k: int, columns: int):
-        self.k, self.values = k, np.full((0, columns), -np.inf)
+        self.k = k
+        self.values = np.full((0, columns), -np.inf)
+        self.rows = np.zeros((0, columns), dtype=np.int64)
 
-    def add(self, block: np.ndarray) -> None:
+    def add(self, first: int, block: np.ndarray) -> None:
+        """`block`: rows first.. of the matrix."""
         values = np.vstack([self.values, block])
+        rows = np.arange(first, first + len(block))[:, None].repeat(block.shape[1], axis=1)
+        rows = np.vstack([self.rows, rows])
         keep = min(self.k, len(values))
-        self.values = np.partition(values, len(values) - keep, axis=0)[-keep:]
+        best = np.argpartition(-values, keep - 1, axis=0)[:keep]
+        self.values = np.take_along_axis(values, best, axis=0)
+        self.rows = np.take_along_axis(rows, best, axis=0)
 
     def mean(self) -> np.ndarray:
         return self.values.mean(axis=0)
@@ -119,7 +127,7 @@ class UnitPairs:
             signals = self.signals(first, last)
             for name in names:
                 row_means[name][first:last] = _top_mean(signals[name], k)
-                column_tops[name].add(signals[name])
+                column_tops[name].add(first, signals[name])
             kept = signals if len(self.blocks) == 1 else None
         column_means = {name: top.mean() for name, top in column_tops.items()}
         for first, last in self.blocks:
@@ -223,9 +231,8 @@ class Evidence:
 
     def __init__(self, columns: int, partners: int, floor: float = 0.0):
         self.partners, self.floor = partners, floor
-        self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.top = np.full((0, columns), -np.inf)  # each column's best so far
-        self.top_rows = np.zeros((0, columns), dtype=np.int64)
+        self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # each row's best
+        self.top = _ColumnTop(partners, columns)  # each column's best so far
 
     def add(self, first: int, probability: np.ndarray) -> None:
         rows, columns = probability.shape
@@ -235,19 +242,13 @@ class Evidence:
         best = np.argpartition(-probability, keep - 1, axis=1)[:, :keep]
         r = np.repeat(np.arange(rows), keep)
         self.found.append((r + first, best.ravel(), probability[r, best.ravel()]))
-        values = np.vstack([self.top, probability])
-        owners = np.vstack(
-            [self.top_rows, np.arange(first, first + rows)[:, None].repeat(columns, axis=1)]
-        )
-        keep = min(self.partners, len(values))
-        best = np.argpartition(-values, keep - 1, axis=0)[:keep]
-        self.top = np.take_along_axis(values, best, axis=0)
-        self.top_rows = np.take_along_axis(owners, best, axis=0)
+        self.top.add(first, probability)
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        columns = self.top.shape[1]
-        c = np.arange(columns)[None, :].repeat(len(self.top), 0).ravel()
-        found = [*self.found, (self.top_rows.ravel(), c, self.top.ravel())]
+        top = self.top.values
+        columns = top.shape[1]
+        c = np.arange(columns)[None, :].repeat(len(top), 0).ravel()
+        found = [*self.found, (self.top.rows.ravel(), c, top.ravel())]
         r, c, p = (np.concatenate(parts) for parts in zip(*found, strict=True))
         ok = p >= self.floor
         _, first = np.unique(r[ok] * max(columns, 1) + c[ok], return_index=True)
