@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from alignment.config import DEFAULT_CONFIG, AlignConfig
 from service.jobs import AlignMode
 from service.store import FoundPair, RankedDocument
-from service.store.tables import Document
+from service.store.tables import Document, Translation
 from service.translations import DocumentTranslations, StoredTranslations
 from text.language import other_language
 
@@ -80,9 +80,10 @@ class Aligner:
         target_text = {i: [s.text for s in d.sentences] for i, d in candidates.items()}
         target_lang = other_language(source.language)
         # The source's machine translation, when the model made one: both modes' chrF signal.
-        mt = None
+        rows = None  # the source's stored translation, one per sentence, when complete
         if translated.complete:
-            mt = [translated.by_index[i].text for i in range(len(source_text))]
+            rows = [translated.by_index[i] for i in range(len(source_text))]
+        mt = [row.text for row in rows] if rows is not None else None
         ranking = self._rank(source, candidates, source_text, target_text, mt) if candidates else []
         chosen = requested or [m.document for m in ranking if m.shares_topics]
         # The ranking aligned every candidate in comparable mode already: its pairs are the
@@ -107,7 +108,7 @@ class Aligner:
                     config=self._config,
                 )
             beads = [b for b in beads if b.source and b.target]
-            scored = self._scored(source_text, target, beads, target_lang, mode, translated)
+            scored = self._scored(source_text, target, beads, target_lang, mode, rows)
             pairs += _found_pairs(target_id, beads, scored)
             document_scores[target_id] = _document_scores(beads, scored, source_text, target)
         return AlignmentResult(encoder.name, _ranked(ranking, chosen, document_scores), pairs)
@@ -141,10 +142,11 @@ class Aligner:
         beads: list[Bead],
         target_lang: str,
         mode: AlignMode,
-        translated: StoredTranslations,
+        translated: list[Translation] | None,
     ) -> AlignmentScores | None:
-        """The pairs' quality scores; None without every source sentence translated."""
-        if not translated.complete:
+        """The pairs' quality scores against `translated` (the source's stored translation, one
+        per sentence); None without it."""
+        if translated is None:
             return None
         from quality import score_alignment
 
@@ -152,7 +154,7 @@ class Aligner:
             source,
             target,
             beads,
-            [translated.by_index[i] for i in range(len(source))],
+            translated,
             back_translator=self._translations.translator_or_none(
                 target_lang, other_language(target_lang)
             ),
