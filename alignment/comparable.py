@@ -9,10 +9,12 @@ and a machine translation when given, combined into the probability that a reade
 them), and the pairs of sentences are found here: a unit keeps at most its `partners` best
 partners on each side; the candidate unit pairs of two sentences that reach `evidence` combine
 by noisy-or into the sentence pair's probability, and the pair is reported when that reaches
-`threshold`, so one sentence may pair with several (many-to-many, as readers do). The score is
-that probability recalibrated on held-out synthetic sets (`calibration`): a score of 0.8 means
-about 80% of such pairs were right there (docs/alignment.md has what the same scores mean on
-the seeds).
+`threshold`, so one sentence may pair with several (many-to-many, as readers do); where the
+documents keep a local order, a pair whose neighbours pair is also reported when its posterior
+under that order reaches `order.threshold` (alignment.order). The score is that probability
+(or posterior) recalibrated on held-out synthetic sets (`calibration`, `order.calibration`): a
+score of 0.8 means about 80% of such pairs were right there (docs/alignment.md has what the
+same scores mean on the seeds).
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ import numpy as np
 from alignment.beads import Bead, Span
 from alignment.config import DEFAULT_CONFIG, AlignConfig, ComparableConfig
 from alignment.embed import Encoder
-from alignment.unit_pairs import DEFAULT, UnitPairs, calibrated
+from alignment.order import order_posteriors
+from alignment.unit_pairs import DEFAULT, UnitPairs
 from alignment.units import Side
 from text.language import detect_language
 
 Level = tuple[Side, Side, tuple[np.ndarray, np.ndarray, np.ndarray]]  # units, units, evidence
+Piece = tuple[float, Span, Span, bool]  # probability, spans, whether a clause pair
 
 
 def unit_sides(zh: Side, en: Side, config: ComparableConfig = DEFAULT) -> list[tuple[Side, Side]]:
@@ -37,27 +41,60 @@ def unit_sides(zh: Side, en: Side, config: ComparableConfig = DEFAULT) -> list[t
     return [(zh, en), (zh.whole(), en.whole())] if config.sentences else [(zh, en)]
 
 
-def sentence_pairs(levels: Sequence[Level], config: ComparableConfig = DEFAULT) -> list[Bead]:
-    """Beads (Chinese sentence, English sentence) whose evidence reaches the threshold, with
-    calibrated score, grade and spans; sorted by Chinese then English index.
-
-    Evidence (`Evidence`): the candidate unit pairs of the two sentences, at any level
-    (clauses, whole sentences), that reach `evidence`; they combine by noisy-or, so several
-    weak agreeing clauses (a slogan here, a named task there) add up where the best one alone
-    falls short."""
-    found: dict[tuple[int, int], list[tuple[float, Span, Span, bool]]] = {}
+def sentence_evidence(levels: Sequence[Level]) -> dict[tuple[int, int], list[Piece]]:
+    """The evidence of each candidate sentence pair (Chinese, English): its unit pairs, at any
+    level (clauses, whole sentences), that reached `evidence`."""
+    found: dict[tuple[int, int], list[Piece]] = {}
     for level, (zh, en, (rows, columns, probabilities)) in enumerate(levels):
         for r, c, p in zip(rows.tolist(), columns.tolist(), probabilities.tolist(), strict=True):
             a, b = zh.clauses[r], en.clauses[c]
             found.setdefault((a.sentence, b.sentence), []).append(
                 (p, (a.start, a.end), (b.start, b.end), level == 0)
             )
-    beads = []
+    return found
+
+
+def pair_probabilities(
+    found: dict[tuple[int, int], list[Piece]], n: int, m: int, config: ComparableConfig = DEFAULT
+) -> dict[tuple[int, int], tuple[float, float]]:
+    """Each candidate pair's probability and its posterior under the local order (0 where the
+    n x m documents keep none, alignment.order). The probability is the noisy-or of its
+    evidence, so several weak agreeing clauses (a slogan here, a named task there) add up where
+    the best one alone falls short."""
+    pairs = sorted(found)
+    probability = np.array([noisy_or([p for p, *_ in found[pair]]) for pair in pairs])
+    rows, columns = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
+    posterior = order_posteriors(rows, columns, probability, n, m, config.threshold, config.order)
+    values = zip(probability.tolist(), posterior.tolist(), strict=True)
+    return dict(zip(pairs, values, strict=True))
+
+
+def score(probability: float, posterior: float, config: ComparableConfig = DEFAULT) -> float:
+    """The share of right pairs measured on held-out synthetic sets at this probability, or
+    at this posterior among the pairs the order found, whichever is higher."""
+    return max(
+        _calibrated(probability, config.calibration),
+        _calibrated(posterior, config.order.calibration),
+    )
+
+
+def _calibrated(value: float, table: tuple[tuple[float, float], ...]) -> float:
+    x, y = zip(*table, strict=True)
+    return float(np.interp(value, x, y))
+
+
+def sentence_pairs(levels: Sequence[Level], config: ComparableConfig = DEFAULT) -> list[Bead]:
+    """Beads (Chinese sentence, English sentence) whose probability reaches `threshold` or
+    whose posterior under the local order reaches `order.threshold` (`pair_probabilities`),
+    with score, grade and spans; sorted by Chinese then English index."""
+    found = sentence_evidence(levels)
     zh_sentences, en_sentences = levels[0][0].sentences, levels[0][1].sentences
-    for (i, j), pairs in sorted(found.items()):
-        probability = noisy_or([p for p, _, _, _ in pairs])
-        if probability < config.threshold:
+    probabilities = pair_probabilities(found, len(zh_sentences), len(en_sentences), config)
+    beads = []
+    for (i, j), (probability, posterior) in probabilities.items():
+        if probability < config.threshold and posterior < config.order.threshold:
             continue
+        pairs = found[(i, j)]
         # spans: the matched clauses; whole sentences only when no clause pair is evidence
         spans = [(zh, en) for _, zh, en, clause in pairs if clause] or [
             (zh, en) for _, zh, en, _ in pairs
@@ -66,8 +103,16 @@ def sentence_pairs(levels: Sequence[Level], config: ComparableConfig = DEFAULT) 
         en_spans = _merged([en for _, en in spans])
         covered = min(_covered(zh_spans, zh_sentences[i]), _covered(en_spans, en_sentences[j]))
         grade = "same" if covered >= config.same_coverage else "partial"
-        score = float(calibrated(np.array(probability), config))
-        beads.append(Bead((i,), (j,), score, grade, tuple(zh_spans), tuple(en_spans)))
+        beads.append(
+            Bead(
+                (i,),
+                (j,),
+                score(probability, posterior, config),
+                grade,
+                tuple(zh_spans),
+                tuple(en_spans),
+            )
+        )
     return beads
 
 

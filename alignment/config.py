@@ -51,6 +51,33 @@ class TermConfig:
 
 
 @dataclass(frozen=True)
+class OrderConfig:
+    """When and how comparable mode uses the documents' local order (alignment.order)."""
+
+    enabled: bool = knob(True, "use the local order where the documents keep one")
+    min_neighbours: int = knob(2, "fewest reported pairs 1-3 sentences after another on both sides")
+    margin: float = knob(4.0, "times the neighbours pairs at random positions would have")
+    moves: tuple[float, ...] = knob(
+        (0.3, 1.0, 0.3, 0.1), "weights of moving 0, 1, 2, 3 sentences forward"
+    )
+    jump: float = knob(0.2, "probability of a jump anywhere instead")
+    null: float = knob(0.1, "probability that a sentence has no counterpart")
+    emission: float = knob(30.0, "a pair emits the odds of its probability times this")
+    threshold: float = knob(0.8, "posterior a pair the order finds must reach")
+    calibration: tuple[tuple[float, float], ...] = knob(
+        (
+            (0.0, 0.0),
+            (0.058, 0.101),
+            (0.685, 0.475),
+            (0.896, 0.602),
+            (0.979, 0.761),
+            (1.0, 0.761),
+        ),
+        "(posterior, share of right pairs) of the pairs only the order finds, held out",
+    )
+
+
+@dataclass(frozen=True)
 class ComparableConfig:
     """Comparable mode (alignment.comparable); the fitted numbers come from
     `python bench/comparable.py --fit` (synthetic comparable sets, never the seeds' gold)."""
@@ -68,11 +95,11 @@ class ComparableConfig:
         (
             (0.0, 0.0),
             (0.005, 0.015),
-            (0.385, 0.371),
-            (0.554, 0.546),
-            (0.644, 0.595),
-            (0.751, 0.77),
-            (0.856, 0.79),
+            (0.386, 0.372),
+            (0.555, 0.554),
+            (0.644, 0.597),
+            (0.751, 0.774),
+            (0.856, 0.787),
             (0.926, 0.848),
             (0.993, 0.983),
             (1.0, 0.983),
@@ -91,6 +118,7 @@ class ComparableConfig:
     )
     clauses: ClauseConfig = knob(ClauseConfig(), "clause cutting")
     terms: TermConfig = knob(TermConfig(), "specific-term matching")
+    order: OrderConfig = knob(OrderConfig(), "local order")
 
 
 @dataclass(frozen=True)

@@ -209,11 +209,6 @@ class _TranslationMatch:
         return values[np.searchsorted(needed, rows)] / 100
 
 
-def calibrated(probability: np.ndarray, config: ComparableConfig = DEFAULT) -> np.ndarray:
-    x, y = zip(*config.calibration, strict=True)
-    return np.interp(probability, x, y)
-
-
 def clause_probabilities(
     features: np.ndarray, chrf: np.ndarray | None = None, config: ComparableConfig = DEFAULT
 ) -> np.ndarray:

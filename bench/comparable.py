@@ -54,7 +54,13 @@ from alignment import (  # noqa: E402
     score_sure_possible,
 )
 from alignment.beads import Bead  # noqa: E402
-from alignment.comparable import align_comparable, sentence_pairs, unit_sides  # noqa: E402
+from alignment.comparable import (  # noqa: E402
+    align_comparable,
+    pair_probabilities,
+    sentence_evidence,
+    sentence_pairs,
+    unit_sides,
+)
 from alignment.config import DEFAULT_CONFIG, ComparableConfig  # noqa: E402
 from alignment.lexicon import load_cedict  # noqa: E402
 from alignment.unit_pairs import (  # noqa: E402
@@ -169,12 +175,14 @@ class Prepared:
                 f[FEATURES.index(name)] = 0.0
         return copy
 
-    def predict(self, config: ComparableConfig) -> list[Bead]:
-        levels = [
+    def levels(self, config: ComparableConfig):
+        return [
             (z, e, candidates(p, config.partners, config.evidence))
             for (z, e), p in zip(self.sides, self.probability(config), strict=True)
         ]
-        return sentence_pairs(levels, config)
+
+    def predict(self, config: ComparableConfig) -> list[Bead]:
+        return sentence_pairs(self.levels(config), config)
 
     def probability(self, config: ComparableConfig) -> list[np.ndarray]:
         return [clause_probabilities(f, None, config) for f in self.features]
@@ -182,7 +190,8 @@ class Prepared:
     def instances(self, config: ComparableConfig, gold: set[tuple[int, int]]):
         """Per candidate sentence pair: the features of its best candidate unit pair (any
         level) under `config`'s current weights, whether gold links the two sentences, and the
-        pair's probability as align_comparable scores it (noisy-or of its evidence)."""
+        pair's probability and posterior under the local order as align_comparable computes
+        them (alignment.comparable.pair_probabilities)."""
         keys, xs, ps = [], [], []
         for (zh, en), f, p in zip(self.sides, self.features, self.probability(config), strict=True):
             rows, cols, _ = candidates(p, config.partners)
@@ -194,12 +203,13 @@ class Prepared:
         first = np.ones(len(order), dtype=bool)
         first[1:] = key[order][1:] != key[order][:-1]
         best = order[first]
-        evidence = np.where(p >= config.evidence, p, 0.0)
-        missing = np.ones(len(best))  # per pair: probability that none of its evidence is right
-        np.multiply.at(missing, np.searchsorted(key[best], key), 1.0 - evidence)
         width = len(self.sides[0][1].sentences) + 1
-        y = np.array([(int(k // width), int(k % width)) in gold for k in key[best]])
-        return x[best], y, 1.0 - missing
+        pairs = [(int(k // width), int(k % width)) for k in key[best]]
+        n, m = len(self.sides[0][0].sentences), len(self.sides[0][1].sentences)
+        found = pair_probabilities(sentence_evidence(self.levels(config)), n, m, config)
+        y = np.array([pair in gold for pair in pairs])
+        p, posterior = np.array([found.get(pair, (0.0, 0.0)) for pair in pairs]).reshape(-1, 2).T
+        return x[best], y, p, posterior
 
 
 def candidates(probability: np.ndarray, partners: int, floor: float = 0.0):
@@ -254,6 +264,11 @@ def calibration_points(pooled, edges=(0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1
             n = prev[2] + last[2]
             merged[-1] = [(prev[0] * prev[2] + last[0] * last[2]) / n, prev[1] + last[1], n]
     return [(round(m, 3), round(right / n, 3), int(n)) for m, right, n in merged]
+
+
+def table(points) -> tuple[tuple[float, float], ...]:
+    """calibration_points as a calibration knob: from (0, 0) to (1, the last share)."""
+    return ((0.0, 0.0), *((m, r) for m, r, _ in points), (1.0, points[-1][1]))
 
 
 def lax_f1(docs, config):
@@ -363,17 +378,30 @@ def synthetic_section(data: Path, encoder, fit: bool) -> ComparableConfig:
                     f"{s.lax_f1:.3f}, strict F1 {s.strict_f1:.3f}, {n} pairs"
                 )
             pooled += [d.instances(half_config, g)[1:] for d, g in training(sets, h)]
-        points = calibration_points(pooled)
+        points = calibration_points([(y, p) for y, p, _ in pooled])
         print("  held-out calibration (mean probability, share right, candidate pairs):")
         print(f"    {points}")
+        found = [
+            (y[(p < DEFAULT.threshold) & (q > 0)], q[(p < DEFAULT.threshold) & (q > 0)])
+            for y, p, q in pooled
+        ]
+        order_points = calibration_points(found, edges=(0.0, 0.5, 0.8, 0.95, 1.0))
+        print(
+            "  held-out calibration of the pairs only the order finds (mean posterior,"
+            " share right, candidate pairs):"
+        )
+        print(f"    {order_points}")
+        config = fitted(training(sets), DEFAULT)
         config = replace(
-            fitted(training(sets), DEFAULT),
-            calibration=((0.0, 0.0), *((m, r) for m, r, _ in points), (1.0, points[-1][1])),
+            config,
+            calibration=table(points),
+            order=replace(config.order, calibration=table(order_points)),
         )
         print(
             f"  fitted on all six: coefficients={config.coefficients} intercept={config.intercept}"
         )
         print(f"  calibration={config.calibration}")
+        print(f"  order.calibration={config.order.calibration}")
     for variant, docs in sets.items():
         s, n = lax_f1([(d, g) for d, g, _ in docs], config)
         print(
