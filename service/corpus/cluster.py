@@ -21,6 +21,7 @@ from text.errors import BitextError, InputError
 
 if TYPE_CHECKING:
     from service.corpus.translate import Engine
+    from service.settings import Settings
 
 # CPUs a read or stateless task asks for. Fractional, like the actors' default, so that on a
 # small machine the actors never hold every CPU while the read task that feeds them waits.
@@ -204,22 +205,34 @@ def translated(
 
 
 class AlignActor:
-    """One encoder per actor (its own in-memory embedding cache), loaded once; the dictionary
-    loads with the first pair and stays."""
+    """One encoder per actor (its own in-memory embedding cache), and with --mt the
+    translation models, loaded once; the dictionary loads with the first pair and stays."""
 
-    def __init__(self, encoder: str, config, formats: Sequence[str]) -> None:
+    def __init__(
+        self,
+        encoder: str,
+        config,
+        formats: Sequence[str],
+        mt: tuple[Settings, list[tuple[str, str]]] | None = None,
+    ) -> None:
         from alignment import load_encoder
+        from service.corpus.align import load_translators
 
-        self.encoder = _Loaded(lambda: load_encoder(encoder))
+        def load():
+            translators = load_translators(*mt) if mt is not None else None
+            return load_encoder(encoder), translators
+
+        self.loaded = _Loaded(load)
         self.config, self.formats = config, formats
 
     def __call__(self, batch):
         from service.corpus.align import align_rows
 
-        failed = self.encoder.failed(PAIR_COLUMNS)
+        failed = self.loaded.failed(PAIR_COLUMNS)
         if failed is not None:
             return failed
-        rows = align_rows(self.encoder.value, batch.to_pylist(), self.config, self.formats)
+        encoder, translators = self.loaded.value
+        rows = align_rows(encoder, batch.to_pylist(), self.config, self.formats, translators)
         return _table(rows, PAIR_COLUMNS)
 
 
@@ -231,12 +244,19 @@ def aligned(
     formats: Sequence[str],
     actors: Actors,
     cluster_cpus: float,
+    mt: tuple[Settings, list[tuple[str, str]]] | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Rows {"id", "files", "error"}, a pair at a time."""
+    """Rows {"id", "files", "error"}, a pair at a time. `mt`: the settings and directions of
+    the translation models each actor loads (--mt)."""
     ray = import_ray()
     done = ray.data.from_items(list(pairs)).map_batches(
         AlignActor,
-        fn_constructor_kwargs={"encoder": encoder, "config": config, "formats": list(formats)},
+        fn_constructor_kwargs={
+            "encoder": encoder,
+            "config": config,
+            "formats": list(formats),
+            "mt": mt,
+        },
         batch_size=1,
         **actor_options(actors, cluster_cpus),
     )

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from service.corpus.align import align_rows, read_manifest
+from service.corpus.align import (
+    ManifestPair,
+    align_rows,
+    directions,
+    load_translators,
+    read_manifest,
+)
 from service.corpus.cluster import Actors
 from service.corpus.records import (
     dumps,
@@ -101,14 +107,17 @@ def align_corpus(
     config,
     formats: Sequence[str] = (),
     actors: Actors = IN_PROCESS,
+    mt: Settings | None = None,
 ) -> Summary:
     """`{id}.align` (and the `formats` asked) in `out_dir` for every manifest pair not there
-    yet; the pairs that fail are listed in `out_dir/errors.jsonl`."""
+    yet; the pairs that fail are listed in `out_dir/errors.jsonl`. `mt`: the settings whose
+    translation models translate each source (--mt)."""
     pairs = read_manifest(manifest)
-    todo = [pair.row() for pair in pairs if not (out_dir / f"{pair.id}.align").is_file()]
+    todo = [pair for pair in pairs if not (out_dir / f"{pair.id}.align").is_file()]
     summary = Summary(skipped=len(pairs) - len(todo))
     errors = []
-    for rows in _progress(_aligned(todo, encoder, config, formats, actors), "pair", len(todo)):
+    work = _aligned(todo, encoder, config, formats, actors, mt)
+    for rows in _progress(work, "pair", len(todo)):
         for row in rows:
             if row["error"] is None:
                 _save_pair(out_dir, json.loads(row["files"]))
@@ -124,22 +133,35 @@ def align_corpus(
 
 
 def _aligned(
-    todo: list[dict[str, Any]], encoder: str, config, formats: Sequence[str], actors: Actors
+    todo: list[ManifestPair],
+    encoder: str,
+    config,
+    formats: Sequence[str],
+    actors: Actors,
+    mt: Settings | None,
 ) -> Iterator[list[dict[str, Any]]]:
     if not todo:
         return
+    needed = directions(todo) if mt is not None else []
     if actors.count == 0:
         from alignment import load_encoder
 
+        translators = load_translators(mt, needed) if mt is not None else None
         loaded = load_encoder(encoder)
-        for row in todo:
-            yield align_rows(loaded, [row], config, formats)
+        for pair in todo:
+            yield align_rows(loaded, [pair.row()], config, formats, translators)
         return
     from service.corpus import cluster
 
     with cluster.connected(actors.address) as cpus:
         yield from cluster.aligned(
-            todo, encoder=encoder, config=config, formats=formats, actors=actors, cluster_cpus=cpus
+            [pair.row() for pair in todo],
+            encoder=encoder,
+            config=config,
+            formats=formats,
+            actors=actors,
+            cluster_cpus=cpus,
+            mt=(mt, needed) if mt is not None else None,
         )
 
 
