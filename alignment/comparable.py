@@ -32,7 +32,7 @@ from alignment.units import Side
 from text.language import detect_language
 
 Level = tuple[Side, Side, tuple[np.ndarray, np.ndarray, np.ndarray]]  # units, units, evidence
-Piece = tuple[float, Span, Span, bool]  # probability, spans, whether a clause pair
+UnitMatch = tuple[float, Span, Span, bool]  # probability, spans, whether a clause pair
 
 
 def unit_sides(zh: Side, en: Side, config: ComparableConfig = DEFAULT) -> list[tuple[Side, Side]]:
@@ -41,10 +41,10 @@ def unit_sides(zh: Side, en: Side, config: ComparableConfig = DEFAULT) -> list[t
     return [(zh, en), (zh.whole(), en.whole())] if config.sentences else [(zh, en)]
 
 
-def sentence_evidence(levels: Sequence[Level]) -> dict[tuple[int, int], list[Piece]]:
+def sentence_evidence(levels: Sequence[Level]) -> dict[tuple[int, int], list[UnitMatch]]:
     """The evidence of each candidate sentence pair (Chinese, English): its unit pairs, at any
     level (clauses, whole sentences), that reached `evidence`."""
-    found: dict[tuple[int, int], list[Piece]] = {}
+    found: dict[tuple[int, int], list[UnitMatch]] = {}
     for level, (zh, en, (rows, columns, probabilities)) in enumerate(levels):
         for r, c, p in zip(rows.tolist(), columns.tolist(), probabilities.tolist(), strict=True):
             a, b = zh.clauses[r], en.clauses[c]
@@ -55,7 +55,7 @@ def sentence_evidence(levels: Sequence[Level]) -> dict[tuple[int, int], list[Pie
 
 
 def pair_probabilities(
-    found: dict[tuple[int, int], list[Piece]], n: int, m: int, config: ComparableConfig = DEFAULT
+    found: dict[tuple[int, int], list[UnitMatch]], n: int, m: int, config: ComparableConfig = DEFAULT
 ) -> dict[tuple[int, int], tuple[float, float]]:
     """Each candidate pair's probability and its posterior under the local order (0 where the
     n x m documents keep none, alignment.order). The probability is the noisy-or of its

@@ -53,10 +53,14 @@ def ordered(rows: np.ndarray, columns: np.ndarray, n: int, m: int, config: Order
     if len(rows) < 2:
         return False
     window = len(config.moves) - 1
-    di = rows[None, :] - rows[:, None]
-    dj = columns[None, :] - columns[:, None]
-    neighbours = int(((di >= 1) & (di <= window) & (dj >= 1) & (dj <= window)).sum())
-    chance = len(rows) * (len(rows) - 1) * window * window / (n * m)
+    width = m + window + 1  # a key per cell, shifted cells included
+    keys = np.unique(rows.astype(np.int64) * width + columns)
+    neighbours = sum(
+        int(np.isin(keys + di * width + dj, keys, assume_unique=True).sum())
+        for di in range(1, window + 1)
+        for dj in range(1, window + 1)
+    )
+    chance = len(keys) * (len(keys) - 1) * window * window / (n * m)
     return neighbours >= config.min_neighbours and neighbours >= config.margin * chance
 
 

@@ -263,37 +263,54 @@ def test_readme_examples_run(local_ray, tiny_model_dir, tmp_path) -> None:
     assert (tmp_path / "out" / "aligned" / "example.tmx").is_file()
 
 
+@pytest.fixture
+def seed_pairs(tmp_path: Path) -> Path:
+    """A manifest of the project's own seeds: 001 against 000 in comparable mode and against
+    004 in parallel mode (paths relative to the manifest)."""
+    seeds = {path.name[:3]: path for path in (ROOT / "seeds").glob("*.txt")}
+    rows = [
+        {"id": "c", "src": str(seeds["001"]), "tgt": str(seeds["000"]), "mode": "comparable"},
+        {"id": "p", "src": str(seeds["001"]), "tgt": str(seeds["004"]), "mode": "parallel"},
+    ]
+    manifest = tmp_path / "pairs.jsonl"
+    manifest.write_text(
+        "".join(json.dumps({**row, "src_lang": "zh", "tgt_lang": "en"}) + "\n" for row in rows),
+        encoding="utf-8",
+    )
+    return manifest
+
+
 def test_align_corpus_mt_gives_bitext_align_mt_s_beads(
-    local_ray, mac_dev_pairs, tiny_model_dir, tmp_path, monkeypatch, capsys
+    local_ray, seed_pairs, tiny_model_dir, tmp_path, monkeypatch, capsys
 ):
     """--mt in this process and on Ray: each source translated by the configured model (the
     tiny one: word salad, so the chrF signal moves the scores) as `bitext align --mt` does."""
     monkeypatch.setenv("BITEXT_MODEL_ZH_EN", str(tiny_model_dir))
-    folder = mac_dev_pairs.parent
-    single = ["--src-dir", str(folder / "zh"), "--tgt-dir", str(folder / "en"), "--presplit"]
-    langs = ["--src-lang", "zh", "--tgt-lang", "en"]
-    for name, extra in (("plain", []), ("mt", ["--mt"])):
-        assert main(["align", *single, *langs, *extra, "--out-dir", str(tmp_path / name)]) == 0
-    plain, reference = tmp_path / "plain" / "p1.align", tmp_path / "mt" / "p1.align"
-    assert plain.read_bytes() != reference.read_bytes()
+    reference = {}
+    for row in map(json.loads, seed_pairs.read_text("utf-8").splitlines()):
+        args = ["align", row["src"], row["tgt"], "--src-lang", "zh", "--tgt-lang", "en"]
+        args += ["--mode", row["mode"], "--out"]
+        assert main([*args, str(tmp_path / f"{row['id']}.plain")]) == 0
+        assert main([*args, str(tmp_path / f"{row['id']}.mt"), "--mt"]) == 0
+        reference[row["id"]] = (tmp_path / f"{row['id']}.mt").read_bytes()
+        assert reference[row["id"]] != (tmp_path / f"{row['id']}.plain").read_bytes()
     for actors in ("0", "1"):
         out = tmp_path / f"out-{actors}"
-        args = ["align-corpus", str(mac_dev_pairs), str(out), "--mt", "--actors", actors]
+        args = ["align-corpus", str(seed_pairs), str(out), "--mt", "--actors", actors]
         assert main(args) == 0
         assert "2 pairs aligned" in capsys.readouterr().err
-        for number in (1, 2):
-            name = f"p{number}.align"
-            assert (out / name).read_bytes() == (tmp_path / "mt" / name).read_bytes()
+        for pair_id, beads in reference.items():
+            assert (out / f"{pair_id}.align").read_bytes() == beads
 
 
 @pytest.mark.parametrize("actors", ["0", "1"])
 def test_align_corpus_mt_without_the_model_is_one_line(
-    local_ray, mac_dev_pairs, tmp_path, monkeypatch, capsys, actors
+    local_ray, seed_pairs, tmp_path, monkeypatch, capsys, actors
 ):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     out = tmp_path / "out"
-    args = ["align-corpus", str(mac_dev_pairs), str(out), "--mt", "--actors", actors]
+    args = ["align-corpus", str(seed_pairs), str(out), "--mt", "--actors", actors]
     assert main(args) == 2
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert line.startswith("bitext: error: model 'bitext-test/no-such-model' is not available")
-    assert not (out / "p1.align").exists()
+    assert not (out / "c.align").exists()
