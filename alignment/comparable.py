@@ -55,7 +55,10 @@ def sentence_evidence(levels: Sequence[Level]) -> dict[tuple[int, int], list[Uni
 
 
 def pair_probabilities(
-    found: dict[tuple[int, int], list[UnitMatch]], n: int, m: int, config: ComparableConfig = DEFAULT
+    found: dict[tuple[int, int], list[UnitMatch]],
+    n: int,
+    m: int,
+    config: ComparableConfig = DEFAULT,
 ) -> dict[tuple[int, int], tuple[float, float]]:
     """Each candidate pair's probability and its posterior under the local order (0 where the
     n x m documents keep none, alignment.order). The probability is the noisy-or of its
