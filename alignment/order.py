@@ -39,12 +39,10 @@ def order_posteriors(
 ) -> np.ndarray:
     """Per candidate pair, the order's posterior where the n x m documents keep a local order
     (the pairs reaching `threshold` tell), else 0."""
-    if not config.enabled or not len(rows):
-        return np.zeros(len(rows))
     confident = probability >= threshold
-    if not ordered(rows[confident], columns[confident], n, m, config):
-        return np.zeros(len(rows))
-    return posteriors(rows, columns, probability, n, m, config)
+    if config.enabled and ordered(rows[confident], columns[confident], n, m, config):
+        return posteriors(rows, columns, probability, n, m, config)
+    return np.zeros(len(rows))
 
 
 def ordered(rows: np.ndarray, columns: np.ndarray, n: int, m: int, config: OrderConfig) -> bool:

@@ -175,10 +175,12 @@ class Prepared:
                 f[FEATURES.index(name)] = 0.0
         return copy
 
-    def levels(self, config: ComparableConfig):
+    def levels(self, config: ComparableConfig, probability: list[np.ndarray] | None = None):
+        """align_comparable's levels: each level's units and the unit pairs kept as evidence
+        (`probability`: this pair's unit-pair probabilities under `config`, when known)."""
         return [
             (z, e, candidates(p, config.partners, config.evidence))
-            for (z, e), p in zip(self.sides, self.probability(config), strict=True)
+            for (z, e), p in zip(self.sides, probability or self.probability(config), strict=True)
         ]
 
     def predict(self, config: ComparableConfig) -> list[Bead]:
@@ -193,7 +195,8 @@ class Prepared:
         pair's probability and posterior under the local order as align_comparable computes
         them (alignment.comparable.pair_probabilities)."""
         keys, xs, ps = [], [], []
-        for (zh, en), f, p in zip(self.sides, self.features, self.probability(config), strict=True):
+        probability = self.probability(config)
+        for (zh, en), f, p in zip(self.sides, self.features, probability, strict=True):
             rows, cols, _ = candidates(p, config.partners)
             keys.append(zh.owner[rows] * (len(en.sentences) + 1) + en.owner[cols])
             xs.append(f[:, rows, cols].T)
@@ -206,7 +209,8 @@ class Prepared:
         width = len(self.sides[0][1].sentences) + 1
         pairs = [(int(k // width), int(k % width)) for k in key[best]]
         n, m = len(self.sides[0][0].sentences), len(self.sides[0][1].sentences)
-        found = pair_probabilities(sentence_evidence(self.levels(config)), n, m, config)
+        levels = self.levels(config, probability)
+        found = pair_probabilities(sentence_evidence(levels), n, m, config)
         y = np.array([pair in gold for pair in pairs])
         p, posterior = np.array([found.get(pair, (0.0, 0.0)) for pair in pairs]).reshape(-1, 2).T
         return x[best], y, p, posterior
@@ -381,10 +385,8 @@ def synthetic_section(data: Path, encoder, fit: bool) -> ComparableConfig:
         points = calibration_points([(y, p) for y, p, _ in pooled])
         print("  held-out calibration (mean probability, share right, candidate pairs):")
         print(f"    {points}")
-        found = [
-            (y[(p < DEFAULT.threshold) & (q > 0)], q[(p < DEFAULT.threshold) & (q > 0)])
-            for y, p, q in pooled
-        ]
+        only_order = [(p < DEFAULT.threshold) & (q > 0) for _, p, q in pooled]
+        found = [(y[kept], q[kept]) for (y, _, q), kept in zip(pooled, only_order, strict=True)]
         order_points = calibration_points(found, edges=(0.0, 0.5, 0.8, 0.95, 1.0))
         print(
             "  held-out calibration of the pairs only the order finds (mean posterior,"
