@@ -7,11 +7,12 @@ levels, content clauses and whole sentences (alignment.units), every Chinese uni
 against every English unit at each level (alignment.unit_pairs: embeddings, specific terms,
 and a machine translation when given, combined into the probability that a reader would pair
 them), and the pairs of sentences are found here: a unit keeps at most its `partners` best
-partners on each side; the candidate unit pairs of two sentences that reach `evidence` combine
+partners on each side; those of two sentences that reach `evidence` combine
 by noisy-or into the sentence pair's probability, and the pair is reported when that reaches
 `threshold`, so one sentence may pair with several (many-to-many, as readers do); where the
 documents keep a local order, a pair whose neighbours pair is also reported when its posterior
-under that order reaches `order.threshold` (alignment.order). The score is that probability
+under that order reaches `order.threshold` (alignment.order), even one whose best unit pair
+falls short of `evidence`. The score is that probability
 (or posterior) recalibrated on held-out synthetic sets (`calibration`, `order.calibration`): a
 score of 0.8 means about 80% of such pairs were right there (docs/alignment.md has what the
 same scores mean on the seeds).
@@ -42,8 +43,8 @@ def unit_sides(zh: Side, en: Side, config: ComparableConfig = DEFAULT) -> list[t
 
 
 def sentence_evidence(levels: Sequence[Level]) -> dict[tuple[int, int], list[UnitMatch]]:
-    """The evidence of each candidate sentence pair (Chinese, English): its unit pairs, at any
-    level (clauses, whole sentences), that reached `evidence`."""
+    """The candidate evidence of each sentence pair (Chinese, English): its unit pairs, at any
+    level (clauses, whole sentences), among the best partners of their units."""
     found: dict[tuple[int, int], list[UnitMatch]] = {}
     for level, (zh, en, (rows, columns, probabilities)) in enumerate(levels):
         for r, c, p in zip(rows.tolist(), columns.tolist(), probabilities.tolist(), strict=True):
@@ -52,6 +53,11 @@ def sentence_evidence(levels: Sequence[Level]) -> dict[tuple[int, int], list[Uni
                 (p, (a.start, a.end), (b.start, b.end), level == 0)
             )
     return found
+
+
+def evidence(matches: list[UnitMatch], config: ComparableConfig = DEFAULT) -> list[UnitMatch]:
+    """The unit pairs that reach `evidence`."""
+    return [match for match in matches if match[0] >= config.evidence]
 
 
 def pair_probabilities(
@@ -63,11 +69,23 @@ def pair_probabilities(
     """Each candidate pair's probability and its posterior under the local order (0 where the
     n x m documents keep none, alignment.order). The probability is the noisy-or of its
     evidence, so several weak agreeing clauses (a slogan here, a named task there) add up where
-    the best one alone falls short."""
+    the best one alone falls short. The order also weighs the pairs with no evidence, at their
+    best unit pair: between ordered neighbours, a weak match is still the likeliest partner."""
     pairs = sorted(found)
-    probability = np.array([noisy_or([p for p, *_ in found[pair]]) for pair in pairs])
+    probability = np.array(
+        [noisy_or([p for p, *_ in evidence(found[pair], config)]) for pair in pairs]
+    )
+    weak = np.array([max(p for p, *_ in found[pair]) for pair in pairs])
     rows, columns = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
-    posterior = order_posteriors(rows, columns, probability, n, m, config.threshold, config.order)
+    posterior = order_posteriors(
+        rows,
+        columns,
+        np.where(probability > 0, probability, weak),
+        n,
+        m,
+        config.threshold,
+        config.order,
+    )
     values = zip(probability.tolist(), posterior.tolist(), strict=True)
     return dict(zip(pairs, values, strict=True))
 
@@ -97,7 +115,7 @@ def sentence_pairs(levels: Sequence[Level], config: ComparableConfig = DEFAULT) 
     for (i, j), (probability, posterior) in probabilities.items():
         if probability < config.threshold and posterior < config.order.threshold:
             continue
-        pairs = found[(i, j)]
+        pairs = evidence(found[(i, j)], config) or found[(i, j)]
         # spans: the matched clauses; whole sentences only when no clause pair is evidence
         spans = [(zh, en) for _, zh, en, clause in pairs if clause] or [
             (zh, en) for _, zh, en, _ in pairs

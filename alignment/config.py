@@ -67,11 +67,11 @@ class OrderConfig:
     calibration: tuple[tuple[float, float], ...] = knob(
         (
             (0.0, 0.0),
-            (0.058, 0.101),
-            (0.685, 0.475),
-            (0.896, 0.602),
-            (0.979, 0.761),
-            (1.0, 0.761),
+            (0.013, 0.01),
+            (0.656, 0.309),
+            (0.879, 0.519),
+            (0.975, 0.817),
+            (1.0, 0.817),
         ),
         "(posterior, share of right pairs) of the pairs only the order finds, held out",
     )

@@ -140,8 +140,8 @@ class UnitPairs:
             yield first, _features(signals, hub), hub.get("chrf")
 
     def evidence(self) -> Evidence:
-        """The unit pairs that are evidence for sentence pairs (alignment.comparable)."""
-        found = Evidence(len(self.en.texts), self.config.partners, self.config.evidence)
+        """The unit pairs that are candidate evidence for sentence pairs (alignment.comparable)."""
+        found = Evidence(len(self.en.texts), self.config.partners)
         for first, features, chrf in self.scored():
             found.add(first, clause_probabilities(features, chrf, self.config))
         return found
@@ -220,12 +220,13 @@ def clause_probabilities(
 
 
 class Evidence:
-    """Unit pairs among the `partners` most probable of their row or of their column that
-    reach `floor`, gathered block of rows by block of rows (a column's best are known at the
-    end): (rows, columns, probabilities), row-major."""
+    """Unit pairs among the `partners` most probable of their row or of their column, gathered
+    block of rows by block of rows (a column's best are known at the end): (rows, columns,
+    probabilities), row-major. Those below `ComparableConfig.evidence` are kept too: they add
+    nothing to a pair's own probability, but the local order may still raise their pair."""
 
-    def __init__(self, columns: int, partners: int, floor: float = 0.0):
-        self.partners, self.floor = partners, floor
+    def __init__(self, columns: int, partners: int):
+        self.partners = partners
         self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # each row's best
         self.top = _ColumnTop(partners, columns)  # each column's best so far
 
@@ -245,6 +246,5 @@ class Evidence:
         c = np.arange(columns)[None, :].repeat(len(top), 0).ravel()
         found = [*self.found, (self.top.rows.ravel(), c, top.ravel())]
         r, c, p = (np.concatenate(parts) for parts in zip(*found, strict=True))
-        ok = p >= self.floor
-        _, first = np.unique(r[ok] * max(columns, 1) + c[ok], return_index=True)
-        return r[ok][first], c[ok][first], p[ok][first]
+        _, first = np.unique(r * max(columns, 1) + c, return_index=True)
+        return r[first], c[first], p[first]

@@ -179,7 +179,7 @@ class Prepared:
         """align_comparable's levels: each level's units and the unit pairs kept as evidence
         (`probability`: this pair's unit-pair probabilities under `config`, when known)."""
         return [
-            (z, e, candidates(p, config.partners, config.evidence))
+            (z, e, candidates(p, config.partners))
             for (z, e), p in zip(self.sides, probability or self.probability(config), strict=True)
         ]
 
@@ -216,9 +216,10 @@ class Prepared:
         return x[best], y, p, posterior
 
 
-def candidates(probability: np.ndarray, partners: int, floor: float = 0.0):
-    """(rows, columns, probabilities) of the unit pairs align_comparable takes as evidence."""
-    found = Evidence(probability.shape[1], partners, floor)
+def candidates(probability: np.ndarray, partners: int):
+    """(rows, columns, probabilities) of the unit pairs align_comparable takes as candidate
+    evidence."""
+    found = Evidence(probability.shape[1], partners)
     found.add(0, probability)
     return found.pairs()
 

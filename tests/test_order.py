@@ -99,3 +99,20 @@ def test_a_weak_pair_between_ordered_pairs_gains_and_a_lone_one_does_not():
         pytest.approx(0.3),
         0.0,
     )
+
+
+def test_a_pair_below_evidence_adds_nothing_alone_but_the_order_can_raise_it():
+    confident = dict.fromkeys(zip(*diagonal(30, skip=5), strict=True), 0.9)
+    config = DEFAULT_CONFIG.comparable
+    weak = config.evidence / 2
+    inside = pair_probabilities(evidence({**confident, (5, 5): weak}), 30, 30, config)
+    probability, posterior = inside[(5, 5)]
+    assert probability == 0.0 and posterior >= config.order.threshold
+    both = {(0, 0): [(0.6, (0, 1), (0, 1), True), (weak, (1, 2), (1, 2), True)]}
+    assert pair_probabilities(both, 3, 3, config)[(0, 0)][0] == pytest.approx(0.6)
+
+    off = replace(config, order=replace(config.order, enabled=False))
+    assert pair_probabilities(evidence({**confident, (5, 5): weak}), 30, 30, off)[(5, 5)] == (
+        0.0,
+        0.0,
+    )
