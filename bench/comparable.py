@@ -2,7 +2,7 @@
 
     python bench/comparable.py [--data ../shared/eval/align] [--seeds seeds] [--cache-dir DIR]
         [--fit] [--skip-synthetic] [--skip-seeds] [--skip-topics] [--skip-speed] [--skip-memory]
-        [--ablation]
+        [--ablation] [--settings]
 
 Seeds: 001 (zh) against 000 and 004 (en), precision against the pairs either reader found
 (possible), recall against the pairs both found (sure), lax and strict (alignment.evaluate);
@@ -28,6 +28,9 @@ on the partial, unrelated, short and news variants of half the documents and che
 other half (and the other way round), then fitted on all; prints the calibration table
 (probability -> share right on the held-out documents) to paste into
 alignment.config.ComparableConfig. The seeds' gold is never used to fit.
+
+--settings: mac-dev made comparable with other drop rates and block sizes (new draws), lax F1
+without and with the local order (alignment.order), which was set on the sets above.
 """
 
 from __future__ import annotations
@@ -452,6 +455,40 @@ def ablation_section(data: Path, seeds: Path, gold: Path, encoder) -> None:
         )
 
 
+SETTINGS = ((0.2, 8, ("plain", "partial")), (0.5, 2, ("plain",)), (0.35, 1, ("plain",)))
+
+
+def settings_section(data: Path, encoder, config=DEFAULT) -> None:
+    """mac-dev made comparable with other drop rates and block sizes than the sets the order
+    was set on (new draws), lax F1 without -> with the order: does it generalise, and does its
+    gate stay closed where no order is left (blocks of 1)?"""
+    chapters = mac_dev(data / "mac-dev")
+    without = replace(config, order=replace(config.order, enabled=False))
+    print("other settings (new draws; lax F1 without -> with the local order):")
+    for drop, block, variants in SETTINGS:
+        for variant in variants:
+            docs = [
+                (Prepared(zh, en, encoder, config), gold)
+                for zh, en, gold in (
+                    synthetic(
+                        chapters,
+                        k,
+                        np.random.default_rng(500 + k),
+                        partial=variant == "partial",
+                        drop=drop,
+                        block=block,
+                    )
+                    for k in range(len(chapters))
+                )
+            ]
+            before, _ = lax_f1(docs, without)
+            after, n = lax_f1(docs, config)
+            print(
+                f"  {drop:.0%} dropped, blocks of {block}, {variant}: {before.lax_f1:.3f} ->"
+                f" {after.lax_f1:.3f} (P {after.lax_precision:.3f}, {n} pairs)"
+            )
+
+
 def seeds_section(seeds: Path, gold: Path, encoder, config=DEFAULT) -> None:
     zh = seed(seeds, "001")
     predicted, sure, possible = [], [], []
@@ -602,6 +639,9 @@ def main() -> None:
     parser.add_argument("--skip-topics", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--ablation", action="store_true", help="refit without each signal")
+    parser.add_argument(
+        "--settings", action="store_true", help="the order on other drop rates and block sizes"
+    )
     args = parser.parse_args()
     encoder = load_encoder(args.encoder, cache_dir=args.cache_dir)
     load_cedict()
@@ -610,6 +650,8 @@ def main() -> None:
         config = synthetic_section(args.data, encoder, args.fit)
     if not args.skip_seeds:
         seeds_section(args.seeds, args.data / "seeds-comparable", encoder, config)
+    if args.settings:
+        settings_section(args.data, encoder, config)
     if args.ablation:
         ablation_section(args.data, args.seeds, args.data / "seeds-comparable", encoder)
     if not args.skip_topics:
