@@ -9,9 +9,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from alignment.comparable import pair_probabilities
+from alignment.comparable import pair_probabilities, sentence_pairs
 from alignment.config import DEFAULT_CONFIG, OrderConfig
 from alignment.order import ordered, posteriors
+from alignment.units import Side
 
 ORDER = OrderConfig()
 
@@ -116,3 +117,28 @@ def test_a_pair_below_evidence_adds_nothing_alone_but_the_order_can_raise_it():
         0.0,
         0.0,
     )
+
+
+def test_a_pair_the_order_raises_from_below_evidence_is_reported_with_its_clauses():
+    config = DEFAULT_CONFIG.comparable
+    zh = Side.of(
+        [f"第{i}章讲述了山西农民修建水渠的经过" for i in range(30)], "zh", None, config.clauses
+    )
+    en = Side.of(
+        [f"Chapter {i} tells how farmers built a canal" for i in range(30)],
+        "en",
+        None,
+        config.clauses,
+    )
+    assert len(zh.clauses) == len(en.clauses) == 30  # one clause a sentence
+    rows, columns = diagonal(30, skip=-1)
+    probability = np.where(rows == 5, config.evidence / 2, 0.9)
+    (bead,) = [
+        b
+        for b in sentence_pairs([(zh, en, (rows, columns, probability))], config)
+        if b.source == (5,)
+    ]
+    assert bead.target == (5,)
+    assert bead.source_spans == ((0, len(zh.sentences[5])),)
+    assert bead.target_spans == ((0, len(en.sentences[5])),)
+    assert 0 < bead.score < 1
