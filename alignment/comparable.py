@@ -115,8 +115,9 @@ def sentence_pairs(levels: Sequence[Level], config: ComparableConfig = DEFAULT) 
     for (i, j), (probability, posterior) in probabilities.items():
         if probability < config.threshold and posterior < config.order.threshold:
             continue
+        # spans: the matched clauses (for a pair the order raised from below `evidence`, its
+        # candidates); whole sentences only when no clause pair is among them
         pairs = evidence(found[(i, j)], config) or found[(i, j)]
-        # spans: the matched clauses; whole sentences only when no clause pair is evidence
         spans = [(zh, en) for _, zh, en, clause in pairs if clause] or [
             (zh, en) for _, zh, en, _ in pairs
         ]
