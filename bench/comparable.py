@@ -178,12 +178,11 @@ class Prepared:
                 f[FEATURES.index(name)] = 0.0
         return copy
 
-    def levels(self, config: ComparableConfig, probability: list[np.ndarray] | None = None):
-        """align_comparable's levels: each level's units and the unit pairs kept as evidence
-        (`probability`: this pair's unit-pair probabilities under `config`, when known)."""
+    def levels(self, config: ComparableConfig):
+        """align_comparable's levels: each level's units and its candidate unit pairs."""
         return [
             (z, e, candidates(p, config.partners))
-            for (z, e), p in zip(self.sides, probability or self.probability(config), strict=True)
+            for (z, e), p in zip(self.sides, self.probability(config), strict=True)
         ]
 
     def predict(self, config: ComparableConfig) -> list[Bead]:
@@ -198,12 +197,11 @@ class Prepared:
         pair's probability and posterior under the local order as align_comparable computes
         them (alignment.comparable.pair_probabilities)."""
         keys, xs, ps = [], [], []
-        probability = self.probability(config)
-        for (zh, en), f, p in zip(self.sides, self.features, probability, strict=True):
-            rows, cols, _ = candidates(p, config.partners)
+        levels = self.levels(config)
+        for (zh, en, (rows, cols, p)), f in zip(levels, self.features, strict=True):
             keys.append(zh.owner[rows] * (len(en.sentences) + 1) + en.owner[cols])
             xs.append(f[:, rows, cols].T)
-            ps.append(p[rows, cols])
+            ps.append(p)
         key, x, p = np.concatenate(keys), np.vstack(xs), np.concatenate(ps)
         order = np.lexsort((-p, key))
         first = np.ones(len(order), dtype=bool)
@@ -212,10 +210,9 @@ class Prepared:
         width = len(self.sides[0][1].sentences) + 1
         pairs = [(int(k // width), int(k % width)) for k in key[best]]
         n, m = len(self.sides[0][0].sentences), len(self.sides[0][1].sentences)
-        levels = self.levels(config, probability)
         found = pair_probabilities(sentence_evidence(levels), n, m, config)
         y = np.array([pair in gold for pair in pairs])
-        p, posterior = np.array([found.get(pair, (0.0, 0.0)) for pair in pairs]).reshape(-1, 2).T
+        p, posterior = np.array([found[pair] for pair in pairs]).reshape(-1, 2).T
         return x[best], y, p, posterior
 
 
