@@ -266,7 +266,7 @@ def test_readme_examples_run(local_ray, tiny_model_dir, tmp_path) -> None:
 @pytest.fixture
 def seed_pairs(tmp_path: Path) -> Path:
     """A manifest of the project's own seeds: 001 against 000 in comparable mode and against
-    004 in parallel mode (paths relative to the manifest)."""
+    004 in parallel mode (absolute paths to the files in seeds/)."""
     seeds = {path.name[:3]: path for path in (ROOT / "seeds").glob("*.txt")}
     rows = [
         {"id": "c", "src": str(seeds["001"]), "tgt": str(seeds["000"]), "mode": "comparable"},
