@@ -2,7 +2,7 @@
 
     python bench/comparable.py [--data ../shared/eval/align] [--seeds seeds] [--cache-dir DIR]
         [--fit] [--skip-synthetic] [--skip-seeds] [--skip-topics] [--skip-speed] [--skip-memory]
-        [--ablation] [--settings]
+        [--ablation] [--settings] [--ceiling]
 
 Seeds: 001 (zh) against 000 and 004 (en), precision against the pairs either reader found
 (possible), recall against the pairs both found (sure), lax and strict (alignment.evaluate);
@@ -31,6 +31,9 @@ alignment.config.ComparableConfig. The seeds' gold is never used to fit.
 
 --settings: mac-dev made comparable with other drop rates and block sizes (new draws), lax F1
 without and with the local order (alignment.order), which was set on the sets above.
+
+--ceiling: plain's lax F1 when each English block's place is handed over (the best monotone
+chain inside it): how far any order model could go with this encoder.
 """
 
 from __future__ import annotations
@@ -116,8 +119,9 @@ def synthetic(
     unrelated: float = 0.2,
     block: int = 4,
     joined: float = 0.5,
-) -> tuple[list[str], list[str], set[tuple[int, int]]]:
-    """Chapter k made comparable (see the module docstring): (zh, en, gold links)."""
+) -> tuple[list[str], list[str], set[tuple[int, int]], list[int | None]]:
+    """Chapter k made comparable (see the module docstring): (zh, en, gold links, the block
+    each English sentence was shuffled with, None for the unrelated ones)."""
     zh, en, gold = chapters[k]
     other_zh = chapters[(k + 1) % len(chapters)][0]
     other_en = chapters[(k + 2) % len(chapters)][1]
@@ -125,25 +129,24 @@ def synthetic(
 
     def side(sentences, others, shuffle):
         kept = [[i] for i in range(len(sentences)) if rng.random() >= drop]
-        if shuffle:
-            blocks = [kept[s : s + block] for s in range(0, len(kept), block)]
-            kept = [item for b in (blocks[p] for p in rng.permutation(len(blocks))) for item in b]
+        blocks = [kept[s : s + block] for s in range(0, len(kept), block)]
+        order = rng.permutation(len(blocks)) if shuffle else range(len(blocks))
+        items = [(ids, None, b) for b in order for ids in blocks[b]]
         extra = rng.choice(len(others), size=int(unrelated * len(kept)), replace=False)
-        items = [(ids, None) for ids in kept]
         for e in extra:
-            items.insert(int(rng.integers(0, len(items) + 1)), ([], others[e]))
+            items.insert(int(rng.integers(0, len(items) + 1)), ([], others[e], None))
         texts, origin = [], []
-        for ids, text in items:
+        for ids, text, _ in items:
             body = " ".join(sentences[i] for i in ids) if ids else text
             if partial and ids and rng.random() < joined:
                 filler = others[int(rng.integers(0, len(others)))]
                 body = f"{filler} {body}" if rng.random() < 0.5 else f"{body} {filler}"
             texts.append(body)
             origin.append(ids)
-        return texts, origin
+        return texts, origin, [b for _, _, b in items]
 
-    zh_texts, zh_origin = side(zh, other_zh, False)
-    en_texts, en_origin = side(en, other_en, True)
+    zh_texts, zh_origin, _ = side(zh, other_zh, False)
+    en_texts, en_origin, en_blocks = side(en, other_en, True)
     where_en = defaultdict(list)
     for new, ids in enumerate(en_origin):
         for j in ids:
@@ -156,7 +159,7 @@ def synthetic(
         if a == i
         for new_j in where_en[j]
     }
-    return zh_texts, en_texts, pairs
+    return zh_texts, en_texts, pairs, en_blocks
 
 
 class Prepared:
@@ -326,7 +329,12 @@ def synthetic_sets(data: Path, encoder, config=DEFAULT):
     drawn = {}
     for variant, partial in (("plain", False), ("partial", True)):
         drawn[variant] = [
-            (*synthetic(chapters, k, np.random.default_rng(10 * k + partial), partial=partial), k)
+            (
+                *synthetic(chapters, k, np.random.default_rng(10 * k + partial), partial=partial)[
+                    :3
+                ],
+                k,
+            )
             for k in range(n)
         ]
     drawn["unrelated"] = [
@@ -334,7 +342,7 @@ def synthetic_sets(data: Path, encoder, config=DEFAULT):
     ]
     articles = news(data.parent / "mt")
     drawn["news"] = [
-        (*synthetic(articles, k, np.random.default_rng(100 + k), partial=True), k)
+        (*synthetic(articles, k, np.random.default_rng(100 + k), partial=True)[:3], k)
         for k in range(len(articles))
     ]
     rng = np.random.default_rng(7)
@@ -466,7 +474,7 @@ def settings_section(data: Path, encoder, config=DEFAULT) -> None:
         for variant in variants:
             docs = [
                 (Prepared(zh, en, encoder, config), gold)
-                for zh, en, gold in (
+                for zh, en, gold, _ in (
                     synthetic(
                         chapters,
                         k,
@@ -483,6 +491,87 @@ def settings_section(data: Path, encoder, config=DEFAULT) -> None:
             print(
                 f"  {drop:.0%} dropped, blocks of {block}, {variant}: {before.lax_f1:.3f} ->"
                 f" {after.lax_f1:.3f} (P {after.lax_precision:.3f}, {n} pairs)"
+            )
+
+
+def best_chain(weights: np.ndarray) -> list[tuple[int, int]]:
+    """The cells of the monotone chain with the largest sum of weights: each next cell lies one
+    row on, one column on, or both, or further on both sides (a gap skipped for free)."""
+    n, m = weights.shape
+    upto = np.zeros((n + 1, m + 1))  # best sum within the first i rows and j columns
+    best_end = {}  # (i, j) -> the cell (i', j') that holds upto's best chain's last cell
+    ending = np.full((n + 1, m + 1), -np.inf)  # best sum of a chain whose last cell is (i, j)
+    previous = {}  # (i, j) -> the chain's cell before it, None where it starts
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            options = [
+                (upto[i - 1, j - 1], best_end.get((i - 1, j - 1))),
+                (ending[i - 1, j], (i - 1, j)),
+                (ending[i, j - 1], (i, j - 1)),
+            ]
+            value, before = max(options, key=lambda option: option[0])
+            ending[i, j], previous[i, j] = weights[i - 1, j - 1] + value, before
+            upto[i, j], best_end[i, j] = max(
+                (upto[i - 1, j], best_end.get((i - 1, j))),
+                (upto[i, j - 1], best_end.get((i, j - 1))),
+                (ending[i, j], (i, j)),
+                key=lambda option: option[0],
+            )
+    cells, cell = [], best_end.get((n, m))
+    while cell is not None:
+        cells.append((cell[0] - 1, cell[1] - 1))
+        cell = previous[cell]
+    return cells[::-1]
+
+
+def ceiling_section(data: Path, encoder, config=DEFAULT) -> None:
+    """How far an order model can take plain's lax F1 with this encoder: each English block's
+    place handed over (its rows run from the first to the last Chinese sentence gold links to
+    it), the best monotone chain inside it by a sentence pair's score plus a bonus per link,
+    for the model's probability (as log-odds; the best unit pair, either level) and for e5's
+    hub-corrected cosine alone. The real task must also find the places."""
+    chapters = mac_dev(data / "mac-dev")
+    scores = {"log-odds of the probability": [], "cos_hub": []}
+    drawn = []
+    for k in range(len(chapters)):
+        zh, en, gold, blocks = synthetic(chapters, k, np.random.default_rng(10 * k), partial=False)
+        prepared = Prepared(zh, en, encoder, config)
+        best_p = np.zeros((len(zh), len(en)))
+        best_cos = np.full((len(zh), len(en)), -1.0)
+        for (z, e), f, p in zip(
+            prepared.sides, prepared.features, prepared.probability(config), strict=True
+        ):
+            cells = (z.owner[:, None], e.owner[None, :])
+            np.maximum.at(best_p, cells, p)
+            np.maximum.at(best_cos, cells, f[FEATURES.index("cos_hub")])
+        best_p = np.clip(best_p, 1e-6, 1 - 1e-6)
+        scores["log-odds of the probability"].append(np.log(best_p / (1 - best_p)))
+        scores["cos_hub"].append(best_cos)
+        places = []
+        for b in {b for b in blocks if b is not None}:
+            cols = [j for j, bj in enumerate(blocks) if bj == b]
+            rows = [i for i, j in gold if cols[0] <= j <= cols[-1]]
+            if rows:
+                places.append((min(rows), max(rows) + 1, cols[0], cols[-1] + 1))
+        drawn.append((gold, places))
+    print("ceiling: plain with each English block's place handed over, best monotone chain:")
+    for (name, matrices), bonuses in zip(
+        scores.items(), ((3, 4, 5, 5.5, 6, 7), (0.0, 0.03, 0.05, 0.08, 0.1)), strict=True
+    ):
+        for bonus in bonuses:
+            predicted = [
+                [
+                    Bead((r0 + i,), (c0 + j,))
+                    for r0, r1, c0, c1 in places
+                    for i, j in best_chain(matrix[r0:r1, c0:c1] + bonus)
+                ]
+                for matrix, (_, places) in zip(matrices, drawn, strict=True)
+            ]
+            gold = [[Bead((i,), (j,)) for i, j in g] for g, _ in drawn]
+            s = score_documents(predicted, gold)
+            print(
+                f"  {name} + {bonus}: lax P/R/F1 {s.lax_precision:.3f}/{s.lax_recall:.3f}/"
+                f"{s.lax_f1:.3f}"
             )
 
 
@@ -639,6 +728,9 @@ def main() -> None:
     parser.add_argument(
         "--settings", action="store_true", help="the order on other drop rates and block sizes"
     )
+    parser.add_argument(
+        "--ceiling", action="store_true", help="plain's lax F1 with the blocks' places handed over"
+    )
     args = parser.parse_args()
     encoder = load_encoder(args.encoder, cache_dir=args.cache_dir)
     load_cedict()
@@ -649,6 +741,8 @@ def main() -> None:
         seeds_section(args.seeds, args.data / "seeds-comparable", encoder, config)
     if args.settings:
         settings_section(args.data, encoder, config)
+    if args.ceiling:
+        ceiling_section(args.data, encoder, config)
     if args.ablation:
         ablation_section(args.data, args.seeds, args.data / "seeds-comparable", encoder)
     if not args.skip_topics:
