@@ -62,16 +62,23 @@ class OrderConfig:
     )
     jump: float = knob(0.2, "probability of a jump anywhere instead")
     null: float = knob(0.1, "probability that a sentence has no counterpart")
-    emission: float = knob(30.0, "a pair emits the odds of its probability times this")
+    emission: float = knob(
+        30.0, "a pair emits the odds of its probability times this (at `certain_share`)"
+    )
+    certain: float = knob(0.99, "probability that makes a reported pair near-certain")
+    certain_share: float = knob(0.4, "share of near-certain reported pairs that gets `emission`")
+    certainty: float = knob(
+        10.0, "emission x exp(this x (certain_share - the document pair's share))"
+    )
     threshold: float = knob(0.8, "posterior a pair the order finds must reach")
     calibration: tuple[tuple[float, float], ...] = knob(
         (
             (0.0, 0.0),
-            (0.013, 0.01),
-            (0.656, 0.309),
-            (0.879, 0.519),
-            (0.975, 0.817),
-            (1.0, 0.817),
+            (0.015, 0.007),
+            (0.643, 0.276),
+            (0.877, 0.573),
+            (0.983, 0.887),
+            (1.0, 0.887),
         ),
         "(posterior, share of right pairs) of the pairs only the order finds, held out",
     )

@@ -11,7 +11,8 @@ falls short: the HMM of word alignment (Vogel, Ney and Tillmann 1996) with
 sentences for words, as Smith, Quirk and Toutanova (2010) use it on comparable corpora. Its
 states are the other side's sentences plus null (which keeps the last position), it moves
 0..3 sentences forward (`moves`) or jumps anywhere (`jump`), and a pair emits the odds of its
-own probability times `emission`; posteriors are taken in both directions, the larger kept.
+own probability times an emission that grows as fewer of the document pair's reported pairs are
+near-certain (`document_emission`); posteriors are taken in both directions, the larger kept.
 
 Memory stays linear in the documents: the forward pass keeps one vector per `sqrt(steps)`
 steps and recomputes the rest during the backward pass.
@@ -20,6 +21,7 @@ steps and recomputes the rest during the backward pass.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -41,8 +43,18 @@ def order_posteriors(
     (the pairs reaching `threshold` tell), else 0."""
     confident = probability >= threshold
     if config.enabled and ordered(rows[confident], columns[confident], n, m, config):
-        return posteriors(rows, columns, probability, n, m, config)
+        emission = document_emission(probability[confident], config)
+        return posteriors(rows, columns, probability, n, m, replace(config, emission=emission))
     return np.zeros(len(rows))
+
+
+def document_emission(reported: np.ndarray, config: OrderConfig) -> float:
+    """The emission for one document pair, from its reported pairs' probabilities. Where most
+    are near-certain (translations of informative text) a right pair is strong, so a weak match
+    in a gap is mostly a neighbour on the same point; where few are (a free literary
+    translation) the counterpart is often a weak match, and a weak match counts for more."""
+    share = float(np.mean(reported >= config.certain)) if len(reported) else 0.0
+    return config.emission * math.exp(config.certainty * (config.certain_share - share))
 
 
 def ordered(rows: np.ndarray, columns: np.ndarray, n: int, m: int, config: OrderConfig) -> bool:

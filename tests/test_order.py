@@ -11,7 +11,7 @@ import pytest
 
 from alignment.comparable import pair_probabilities, sentence_pairs
 from alignment.config import DEFAULT_CONFIG, OrderConfig
-from alignment.order import ordered, posteriors
+from alignment.order import document_emission, ordered, posteriors
 from alignment.units import Side
 
 ORDER = OrderConfig()
@@ -100,6 +100,23 @@ def test_a_weak_pair_between_ordered_pairs_gains_and_a_lone_one_does_not():
         pytest.approx(0.3),
         0.0,
     )
+
+
+def test_a_weak_match_counts_for_less_where_the_reported_pairs_are_near_certain():
+    """Translations of informative text (every reported pair near-certain): a weak match in a
+    gap is mostly the next sentence on the same point, so the order does not report it; a free
+    translation (reported pairs only fairly sure): the same weak match is reported."""
+    config = DEFAULT_CONFIG.comparable
+    order = config.order
+    reported = np.array([order.certain] * 4 + [0.9] * 6)  # the pivot share: 0.4
+    assert document_emission(reported, order) == pytest.approx(order.emission)
+    assert document_emission(np.full(10, 0.999), order) < order.emission
+    assert document_emission(np.full(10, 0.9), order) > order.emission
+    weak = {(5, 5): 0.05}
+    for sure, reported_by_the_order in ((0.9, True), (0.999, False)):
+        confident = dict.fromkeys(zip(*diagonal(30, skip=5), strict=True), sure)
+        posterior = pair_probabilities(evidence({**confident, **weak}), 30, 30, config)[(5, 5)][1]
+        assert (posterior >= order.threshold) is reported_by_the_order, (sure, posterior)
 
 
 def test_a_pair_below_evidence_adds_nothing_alone_but_the_order_can_raise_it():
