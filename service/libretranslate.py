@@ -19,9 +19,8 @@ from service.live_translation import LiveTranslation
 from service.schemas_libretranslate import Detection, LanguageOut, TranslateAnswer, TranslateFields
 from service.settings import Settings
 from text.errors import ModelUnavailable
-from text.language import detect_language, han_share
+from text.language import NAMES, detect_language, han_share
 
-NAMES = {"zh": "Chinese", "en": "English"}
 CODES = {"zh": "zh", "zh-hans": "zh", "zh-cn": "zh", "en": "en"}
 AUTO = "auto"
 

@@ -149,9 +149,49 @@ def test_eval_align_files_and_directories(tmp_path, capsys):
     assert scores["lax_recall"] == pytest.approx(1.0)
 
 
+def test_languages_are_detected_in_each_file_when_the_flags_are_left_out(tmp_path, capsys):
+    """Without --src-lang/--tgt-lang each file's language is its own, so one list may hold
+    pairs of either direction; each pair's beads are those its flags would give."""
+    for name, sentences in (("a.zh", ZH), ("a.en", EN)):
+        (tmp_path / name).write_text("\n".join(sentences) + "\n", "utf-8")
+    flagged = {}
+    for src, tgt, langs in (("a.zh", "a.en", ("zh", "en")), ("a.en", "a.zh", ("en", "zh"))):
+        code, out, _ = run(
+            capsys, "align", str(tmp_path / src), str(tmp_path / tgt), "--presplit",
+            "--src-lang", langs[0], "--tgt-lang", langs[1], "--format", "jsonl",
+        )  # fmt: skip
+        assert code == 0
+        flagged[src] = out
+    (tmp_path / "pairs.txt").write_text("a.zh\ta.en\na.en\ta.zh\n")
+    code, _, _ = run(
+        capsys, "align", "--list", str(tmp_path / "pairs.txt"), "--presplit",
+        "--format", "jsonl", "--out-dir", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert code == 0
+    for src in ("a.zh", "a.en"):
+        assert (tmp_path / "out" / f"{src}.jsonl").read_text("utf-8") == flagged[src]
+    records = [json.loads(line) for line in flagged["a.en"].splitlines()]
+    assert records[0]["source_text"] == EN[0] and records[0]["target_text"] == ZH[0]
+    code, _, _ = run(
+        capsys, "align", str(tmp_path / "a.zh"), str(tmp_path / "a.en"), "--presplit",
+        "--format", "moses", "--out", str(tmp_path / "moses" / "a"),
+    )  # fmt: skip
+    assert code == 0
+    assert (tmp_path / "moses" / "a.zh").read_text("utf-8").splitlines() == ZH
+
+
 @pytest.mark.parametrize(
     "case",
-    ["empty", "binary", "unknown-language", "same-language", "swapped-languages", "missing"],
+    [
+        "empty",
+        "binary",
+        "unknown-language",
+        "same-language",
+        "swapped-languages",
+        "missing",
+        "both-detected-english",
+        "no-letters-to-detect",
+    ],
 )
 def test_bad_input_is_one_line_and_exit_2(docs, tmp_path, capsys, case):
     src, tgt = docs
@@ -168,6 +208,12 @@ def test_bad_input_is_one_line_and_exit_2(docs, tmp_path, capsys, case):
         langs = ["--src-lang", "en", "--tgt-lang", "zh"]
     elif case == "missing":
         src = tmp_path / "nope.txt"
+    elif case == "both-detected-english":
+        src.write_text("\n".join(EN) + "\n", encoding="utf-8")
+        langs = []
+    elif case == "no-letters-to-detect":
+        src.write_text("2024-03-14 12:00\n", encoding="utf-8")
+        langs = ["--tgt-lang", "en"]
     code, out, err = run(capsys, "align", str(src), str(tgt), *langs, "--presplit")
     assert code == 2 and out == ""
     assert err.startswith("bitext: error: ") and err.count("\n") == 1
@@ -187,6 +233,9 @@ def test_mt_translates_the_source_with_the_configured_model(
     code, out, err = run(capsys, *args, "--mt", "--mode", "comparable")
     assert code == 0 and "error" not in err
     assert all(re.fullmatch(r"\[\d+\]:\[\d+\]:[\d.]+", line) for line in out.splitlines())
+    # without the flags, the model of the direction the files are written in
+    code, detected, _ = run(capsys, "align", *map(str, docs), "--presplit", "--mt")
+    assert code == 0 and detected == run(capsys, *args, "--mt")[1]
 
 
 @pytest.mark.parametrize("mode", ["parallel", "comparable"])

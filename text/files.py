@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from text.errors import InputError
-from text.language import detect_language
+from text.language import NAMES, detect_language
 from text.segment import split_lines
 
 
@@ -44,6 +44,15 @@ def read_nonempty(path: Path | str) -> str:
     return text
 
 
+def file_language(path: Path | str) -> str:
+    """The language a document is written in, for a command whose language flag was left out."""
+    text = read_nonempty(path)
+    try:
+        return detect_language(text)
+    except InputError as error:
+        raise InputError(f"{path}: {error}; give its language flag") from None
+
+
 def read_sentences(path: Path | str, lang: str, *, presplit: bool = False) -> list[str]:
     """A document's sentences in order: one a line when `presplit`, else each line segmented
     (the numbering the service gives the same text). The file must look like `lang`, which
@@ -54,8 +63,7 @@ def read_sentences(path: Path | str, lang: str, *, presplit: bool = False) -> li
     except InputError:  # no letters at all: nothing contradicts the flag
         detected = lang
     if detected != lang:
-        name = {"zh": "Chinese", "en": "English"}[lang]
-        raise InputError(f"{path} does not look like {name}; check the language flags")
+        raise InputError(f"{path} does not look like {NAMES[lang]}; check the language flags")
     if presplit:
         return text.splitlines()
     return [s for line in split_lines(text, lang) for s in line]

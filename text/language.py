@@ -15,6 +15,7 @@ import re
 from text.errors import InputError
 
 LANGUAGES = ("zh", "en")
+NAMES = {"zh": "Chinese", "en": "English"}
 CHINESE_FROM = 0.2  # Han share from which a text counts as Chinese
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

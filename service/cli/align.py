@@ -15,9 +15,10 @@ from pathlib import Path
 from alignment.beads import FORMATS
 from alignment.modes import AlignMode
 from service.cli.eval_align import print_scores
+from service.corpus.align import load_translators, translated
 from text.errors import InputError
-from text.files import read_nonempty, read_sentences
-from text.language import check_language
+from text.files import file_language, read_nonempty, read_sentences
+from text.language import NAMES, check_language
 
 SUFFIXES = {"vecalign": ".align", "tsv": ".tsv", "jsonl": ".jsonl"}
 
@@ -40,8 +41,8 @@ def register(subparsers) -> None:
     )
     align.add_argument("--src-dir", type=Path, help="source documents (pairs: same file names)")
     align.add_argument("--tgt-dir", type=Path, help="target documents")
-    align.add_argument("--src-lang", required=True, help="zh or en")
-    align.add_argument("--tgt-lang", required=True, help="zh or en")
+    align.add_argument("--src-lang", help="zh or en (default: detected in each source file)")
+    align.add_argument("--tgt-lang", help="zh or en (default: detected in each target file)")
     align.add_argument(
         "--mode",
         choices=list(AlignMode),
@@ -97,6 +98,16 @@ class Pair:
     tgt: Path
 
 
+@dataclass(frozen=True)
+class ReadPair:
+    """A pair's sentences and languages (the flags', or each file's own)."""
+
+    src_lang: str
+    tgt_lang: str
+    src: list[str]
+    tgt: list[str]
+
+
 def pairs_of(args: argparse.Namespace) -> list[Pair]:
     """The pairs the arguments name: exactly one of SRC TGT, --list, --src-dir/--tgt-dir."""
     given = [args.src is not None, args.list is not None, args.src_dir is not None]
@@ -139,8 +150,9 @@ def run_align(args: argparse.Namespace) -> int:
     from service.settings import Settings
 
     for flag in (args.src_lang, args.tgt_lang):
-        check_language(flag)
-    if args.src_lang == args.tgt_lang:
+        if flag is not None:
+            check_language(flag)
+    if args.src_lang is not None and args.src_lang == args.tgt_lang:
         raise InputError("--src-lang and --tgt-lang must differ (one zh, one en)")
     pairs = pairs_of(args)
     _check_outputs(args, pairs)
@@ -148,21 +160,28 @@ def run_align(args: argparse.Namespace) -> int:
     settings = Settings.from_env(encoder=args.encoder)
     config = settings.align.replace_options(args.option)
     documents = [_read(pair, args) for pair in pairs]  # every file checked before the work
-    translate = _translator(settings, args) if args.mt else None
+    # the models load before the encoder: a missing one fails fast, with the fix
+    translators = (
+        load_translators(settings, sorted({(d.src_lang, d.tgt_lang) for d in documents}))
+        if args.mt
+        else None
+    )
     encoder = load_encoder(settings.encoder, cache_dir=settings.embedding_cache_dir, progress=True)
     predicted = []
-    for pair, (src, tgt) in zip(pairs, _progress(documents), strict=True):
+    for pair, document in zip(pairs, _progress(documents), strict=True):
         beads = align_documents(
-            src,
-            tgt,
+            document.src,
+            document.tgt,
             mode=args.mode,
             encoder=encoder,
-            src_lang=args.src_lang,
-            tgt_lang=args.tgt_lang,
-            translations=translate(src) if translate else None,
+            src_lang=document.src_lang,
+            tgt_lang=document.tgt_lang,
+            translations=translated(
+                translators, document.src, document.src_lang, document.tgt_lang
+            ),
             config=config,
         )
-        _write(args, pair, beads, src, tgt, many=len(pairs) > 1)
+        _write(args, pair, beads, document, many=len(pairs) > 1)
         if args.mode == AlignMode.PARALLEL:
             _warn_if_not_translations(pair, beads)
         predicted.append(beads)
@@ -191,10 +210,19 @@ def _warn_if_not_translations(pair: Pair, beads) -> None:
         )
 
 
-def _read(pair: Pair, args: argparse.Namespace) -> tuple[list[str], list[str]]:
-    return (
-        read_sentences(pair.src, args.src_lang, presplit=args.presplit),
-        read_sentences(pair.tgt, args.tgt_lang, presplit=args.presplit),
+def _read(pair: Pair, args: argparse.Namespace) -> ReadPair:
+    src_lang = args.src_lang or file_language(pair.src)
+    tgt_lang = args.tgt_lang or file_language(pair.tgt)
+    if src_lang == tgt_lang:
+        raise InputError(
+            f"{pair.src} and {pair.tgt} are both {NAMES[src_lang]}: bitext aligns Chinese with "
+            "English (check --src-lang/--tgt-lang)"
+        )
+    return ReadPair(
+        src_lang,
+        tgt_lang,
+        read_sentences(pair.src, src_lang, presplit=args.presplit),
+        read_sentences(pair.tgt, tgt_lang, presplit=args.presplit),
     )
 
 
@@ -225,15 +253,6 @@ def _gold_files(gold: Path, pairs: list[Pair]) -> list[Path]:
     return found
 
 
-def _translator(settings, args: argparse.Namespace):
-    """The source sentences machine-translated (loaded before the encoder: a missing model
-    fails fast, with the fix)."""
-    from service.cli.engine import load_model
-
-    translator = load_model(settings, args.src_lang, args.tgt_lang)
-    return lambda sentences: [t.text for t in translator.translate_batch(sentences)]
-
-
 def _progress(documents: list) -> list:
     """A bar over the pairs when there are several (on a terminal only)."""
     if len(documents) < 2:
@@ -243,15 +262,14 @@ def _progress(documents: list) -> list:
     return tqdm(documents, desc="pairs", unit="pair", disable=None)
 
 
-def _write(args, pair: Pair, beads, src: list[str], tgt: list[str], *, many: bool) -> None:
+def _write(args, pair: Pair, beads, document: ReadPair, *, many: bool) -> None:
     from alignment.beads import format_beads, moses_sides
 
-    langs = {"src_lang": args.src_lang, "tgt_lang": args.tgt_lang}
+    src, tgt = document.src, document.tgt
+    langs = {"src_lang": document.src_lang, "tgt_lang": document.tgt_lang}
     if args.format == "moses":
         prefix = args.out_dir / pair.name if many else args.out
-        for lang, text in zip(
-            (args.src_lang, args.tgt_lang), moses_sides(beads, src, tgt, **langs), strict=True
-        ):
+        for lang, text in zip(langs.values(), moses_sides(beads, src, tgt, **langs), strict=True):
             _save(Path(f"{prefix}.{lang}"), text)
         return
     text = format_beads(beads, args.format, src, tgt, **langs)

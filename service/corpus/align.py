@@ -111,6 +111,15 @@ def load_translators(settings: Settings, needed: Sequence[tuple[str, str]]) -> T
     return {(source, target): load_model(settings, source, target) for source, target in needed}
 
 
+def translated(
+    translators: Translators | None, sentences: list[str], src_lang: str, tgt_lang: str
+) -> list[str] | None:
+    """--mt: the sentences machine-translated by the direction's model (None without --mt)."""
+    if translators is None:
+        return None
+    return [t.text for t in translators[(src_lang, tgt_lang)].translate_batch(sentences)]
+
+
 def align_pair(
     encoder: Encoder,
     pair: ManifestPair,
@@ -126,10 +135,7 @@ def align_pair(
 
     src = read_sentences(pair.src, pair.src_lang, presplit=pair.presplit)
     tgt = read_sentences(pair.tgt, pair.tgt_lang, presplit=pair.presplit)
-    translations = None
-    if translators is not None:
-        translator = translators[(pair.src_lang, pair.tgt_lang)]
-        translations = [t.text for t in translator.translate_batch(src)]
+    translations = translated(translators, src, pair.src_lang, pair.tgt_lang)
     beads = align_documents(
         src,
         tgt,
