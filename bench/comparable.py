@@ -328,15 +328,12 @@ def synthetic_sets(data: Path, encoder, config=DEFAULT):
     n = len(chapters)
     drawn = {}
     for variant, partial in (("plain", False), ("partial", True)):
-        drawn[variant] = [
-            (
-                *synthetic(chapters, k, np.random.default_rng(10 * k + partial), partial=partial)[
-                    :3
-                ],
-                k,
+        drawn[variant] = []
+        for k in range(n):
+            zh, en, gold, _ = synthetic(
+                chapters, k, np.random.default_rng(10 * k + partial), partial=partial
             )
-            for k in range(n)
-        ]
+            drawn[variant].append((zh, en, gold, k))
     drawn["unrelated"] = [
         (zh, drawn["partial"][(k + 3) % n][1], set(), k) for zh, _, _, k in drawn["partial"]
     ]
