@@ -129,6 +129,14 @@ class TermMatch:
     conflicts: np.ndarray  # English names the Chinese clause lacks, and numbers that differ
 
 
+def specificity(own_rate, other_rate, own_count: int, other_count: int):
+    """-log of the larger of a unit's two rates (the share of its own side's clauses that hold
+    it, the share of the other side's it matches), 1 / the larger side's clauses at least: a
+    unit in most clauses weighs ~0, one in a single clause log(clauses)."""
+    floor = 1.0 / max(own_count, other_count, 1)
+    return -np.log(np.minimum(np.maximum(np.maximum(own_rate, other_rate), floor), 1.0))
+
+
 class _Units:
     """One side's units (deduplicated per clause, in clause order) with their concept ids, and
     the inverted index from a concept to the units and the clauses that hold it: matching goes
@@ -167,9 +175,7 @@ class _Units:
                 hit = [other.clauses_of[x] for x in key if x in other.clauses_of]
                 found[key] = len(np.unique(np.concatenate(hit))) if hit else 0
         matched = np.array([found[tuple(ids.tolist())] for ids in self.concepts], np.float64)
-        floor = 1.0 / max(self.clauses, other.clauses, 1)
-        rate = np.maximum(np.maximum(own, matched / max(other.clauses, 1)), floor)
-        self.weight = -np.log(np.minimum(rate, 1.0))
+        self.weight = specificity(own, matched / max(other.clauses, 1), self.clauses, other.clauses)
 
     def total(self) -> np.ndarray:
         return np.bincount(self.owner, self.weight, self.clauses)
@@ -275,8 +281,8 @@ class _Phrases:
         self.columns = len(en)
         self.found: dict[int, list[tuple[list[int], float]]] = {}
         for i, key, clauses in found:
-            rate = max(counts[key] / len(zh), len(clauses) / len(en), 1.0 / max(len(zh), len(en)))
-            self.found.setdefault(i, []).append((sorted(clauses), -np.log(min(rate, 1.0))))
+            weight = specificity(counts[key] / len(zh), len(clauses) / len(en), len(zh), len(en))
+            self.found.setdefault(i, []).append((sorted(clauses), float(weight)))
 
     def block(self, first: int, last: int) -> np.ndarray:
         out = np.zeros((last - first, self.columns))
