@@ -44,26 +44,27 @@ def read_nonempty(path: Path | str) -> str:
     return text
 
 
-def file_language(path: Path | str) -> str:
-    """The language a document is written in, for a command whose language flag was left out."""
-    text = read_nonempty(path)
-    try:
-        return detect_language(text)
-    except InputError as error:
-        raise InputError(f"{path}: {error}; give its language flag") from None
-
-
-def read_sentences(path: Path | str, lang: str, *, presplit: bool = False) -> list[str]:
-    """A document's sentences in order: one a line when `presplit`, else each line segmented
-    (the numbering the service gives the same text). The file must look like `lang`, which
-    catches swapped or wrong language flags before a long, meaningless alignment."""
+def read_document(
+    path: Path | str, lang: str | None, *, presplit: bool = False
+) -> tuple[str, list[str]]:
+    """A document's language and its sentences in order: one a line when `presplit`, else each
+    line segmented (the numbering the service gives the same text). Given `lang` (a language
+    flag), the file must look like it, which catches swapped or wrong flags before a long,
+    meaningless alignment; without it, the file's own language is detected."""
     text = read_nonempty(path)
     try:
         detected = detect_language(text)
-    except InputError:  # no letters at all: nothing contradicts the flag
-        detected = lang
-    if detected != lang:
+    except InputError as error:
+        if lang is None:
+            raise InputError(f"{path}: {error}; give its language flag") from None
+        detected = lang  # no letters at all: nothing contradicts the flag
+    if lang is not None and detected != lang:
         raise InputError(f"{path} does not look like {NAMES[lang]}; check the language flags")
     if presplit:
-        return text.splitlines()
-    return [s for line in split_lines(text, lang) for s in line]
+        return detected, text.splitlines()
+    return detected, [s for line in split_lines(text, detected) for s in line]
+
+
+def read_sentences(path: Path | str, lang: str, *, presplit: bool = False) -> list[str]:
+    """The sentences of a document whose language is known (read_document)."""
+    return read_document(path, lang, presplit=presplit)[1]

@@ -15,9 +15,9 @@ from pathlib import Path
 from alignment.beads import FORMATS
 from alignment.modes import AlignMode
 from service.cli.eval_align import print_scores
-from service.corpus.align import load_translators, translated
+from service.corpus.align import directions, load_translators, translated
 from text.errors import InputError
-from text.files import file_language, read_nonempty, read_sentences
+from text.files import read_document, read_nonempty
 from text.language import NAMES, check_language
 
 SUFFIXES = {"vecalign": ".align", "tsv": ".tsv", "jsonl": ".jsonl"}
@@ -161,11 +161,7 @@ def run_align(args: argparse.Namespace) -> int:
     config = settings.align.replace_options(args.option)
     documents = [_read(pair, args) for pair in pairs]  # every file checked before the work
     # the models load before the encoder: a missing one fails fast, with the fix
-    translators = (
-        load_translators(settings, sorted({(d.src_lang, d.tgt_lang) for d in documents}))
-        if args.mt
-        else None
-    )
+    translators = load_translators(settings, directions(documents)) if args.mt else None
     encoder = load_encoder(settings.encoder, cache_dir=settings.embedding_cache_dir, progress=True)
     predicted = []
     for pair, document in zip(pairs, _progress(documents), strict=True):
@@ -211,19 +207,14 @@ def _warn_if_not_translations(pair: Pair, beads) -> None:
 
 
 def _read(pair: Pair, args: argparse.Namespace) -> ReadPair:
-    src_lang = args.src_lang or file_language(pair.src)
-    tgt_lang = args.tgt_lang or file_language(pair.tgt)
+    src_lang, src = read_document(pair.src, args.src_lang, presplit=args.presplit)
+    tgt_lang, tgt = read_document(pair.tgt, args.tgt_lang, presplit=args.presplit)
     if src_lang == tgt_lang:
         raise InputError(
             f"{pair.src} and {pair.tgt} are both {NAMES[src_lang]}: bitext aligns Chinese with "
             "English (check --src-lang/--tgt-lang)"
         )
-    return ReadPair(
-        src_lang,
-        tgt_lang,
-        read_sentences(pair.src, src_lang, presplit=args.presplit),
-        read_sentences(pair.tgt, tgt_lang, presplit=args.presplit),
-    )
+    return ReadPair(src_lang, tgt_lang, src, tgt)
 
 
 def _check_outputs(args: argparse.Namespace, pairs: list[Pair]) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from alignment.modes import AlignMode
 from text.errors import InputError
@@ -98,7 +98,14 @@ def _pair(line: str, manifest: Path, number: int) -> ManifestPair:
     )
 
 
-def directions(pairs: Sequence[ManifestPair]) -> list[tuple[str, str]]:
+class Directed(Protocol):
+    """A document pair with its languages: a manifest's, or `bitext align`'s."""
+
+    src_lang: str
+    tgt_lang: str
+
+
+def directions(pairs: Sequence[Directed]) -> list[tuple[str, str]]:
     """The translation directions the pairs' sources need, for --mt."""
     return sorted({(pair.src_lang, pair.tgt_lang) for pair in pairs})
 
